@@ -1,0 +1,34 @@
+//! Procedural macros of [`async-dsl`](https://docs.rs/async-dsl). Depend on `async-dsl`, which
+//! re-exports every macro here with its documentation; expansions refer to it by path.
+
+mod duration;
+mod expand;
+mod input;
+mod parallel;
+mod race;
+
+use proc_macro::TokenStream;
+
+/// See `async_dsl::parallel!`.
+#[proc_macro]
+pub fn parallel(input: TokenStream) -> TokenStream {
+    parallel::expand(input.into()).into()
+}
+
+/// See `async_dsl::try_parallel!`.
+#[proc_macro]
+pub fn try_parallel(input: TokenStream) -> TokenStream {
+    parallel::expand_try(input.into()).into()
+}
+
+/// See `async_dsl::race!`.
+#[proc_macro]
+pub fn race(input: TokenStream) -> TokenStream {
+    race::expand(input.into()).into()
+}
+
+/// See `async_dsl::race_ok!`.
+#[proc_macro]
+pub fn race_ok(input: TokenStream) -> TokenStream {
+    race::expand_ok(input.into()).into()
+}

@@ -1,0 +1,68 @@
+//! `race!` and `race_ok!`: the first branch to finish (or to succeed) wins.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::Expr;
+use syn::spanned::Spanned;
+
+use crate::expand::{self, Shape};
+use crate::input::{Errors, Input};
+
+const ALLOWED: &[&str] = &["spawn", "biased", "limit"];
+
+pub(crate) fn expand(tokens: TokenStream) -> TokenStream {
+    let input = match Input::parse(tokens, "race") {
+        Ok(input) => input,
+        Err(error) => return error.to_compile_error(),
+    };
+    if let Err(error) = validate(&input, "race") {
+        return error.to_compile_error();
+    }
+    let shape = Shape {
+        slot: &|_, future, tokens| quote_spanned!(future.span()=> ::async_dsl::__private::RaceSlot::new(#tokens)),
+        map: Some(|future, map: &Expr| quote_spanned!(map.span()=> ::async_dsl::__private::map(#future, #map))),
+        finish: |_, _| {
+            quote! {
+                ::async_dsl::__private::ControlFlow::Break(winner) => winner,
+                ::async_dsl::__private::ControlFlow::Continue((never, _)) => match never {},
+            }
+        },
+        value_name: "Race",
+        collect: quote!(::async_dsl::__private::First::new()),
+        for_body: expand::as_is,
+    };
+    expand::expand(&input, &shape)
+}
+
+pub(crate) fn expand_ok(tokens: TokenStream) -> TokenStream {
+    let input = match Input::parse(tokens, "race_ok") {
+        Ok(input) => input,
+        Err(error) => return error.to_compile_error(),
+    };
+    if let Err(error) = validate(&input, "race_ok") {
+        return error.to_compile_error();
+    }
+    let shape = Shape {
+        slot: &|_, future, tokens| quote_spanned!(future.span()=> ::async_dsl::__private::RaceOkSlot::new(#tokens)),
+        map: Some(|future, map: &Expr| quote_spanned!(map.span()=> ::async_dsl::__private::map_ok(#future, #map))),
+        finish: |pattern, value| {
+            quote! {
+                ::async_dsl::__private::ControlFlow::Break(winner) => ::core::result::Result::Ok(winner),
+                ::async_dsl::__private::ControlFlow::Continue(#pattern) => {
+                    ::core::result::Result::Err(::async_dsl::__private::AllFailed::new(#value))
+                }
+            }
+        },
+        value_name: "Errors",
+        collect: quote!(::async_dsl::__private::FirstOk::new()),
+        for_body: expand::as_is,
+    };
+    expand::expand(&input, &shape)
+}
+
+fn validate(input: &Input, macro_name: &str) -> syn::Result<()> {
+    let mut errors = Errors::default();
+    input.options.allow_only(macro_name, ALLOWED, &mut errors);
+    expand::check_limit(input, &mut errors);
+    errors.finish()
+}

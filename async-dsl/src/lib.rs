@@ -1,0 +1,211 @@
+//! Concurrency patterns as one-line, compile-time-checked macros, with typed results and no
+//! boxing.
+//!
+//! ```
+//! use async_dsl::{parallel, race};
+//! use std::time::Duration;
+//!
+//! async fn fetch_user(id: u32) -> String { format!("user {id}") }
+//! async fn fetch_posts(id: u32) -> Vec<u32> { vec![id, id + 1] }
+//!
+//! # #[tokio::main(flavor = "current_thread", start_paused = true)]
+//! # async fn main() {
+//! // Both calls run at once on this task; the result has one typed field per branch.
+//! let r = parallel! { user => fetch_user(7), posts => fetch_posts(7) }.await;
+//! assert_eq!(r.user, "user 7");
+//! assert_eq!(r.posts, [7, 8]);
+//!
+//! // The first to finish wins; the other is dropped.
+//! let hit = race! {
+//!     timeout = "3s";
+//!     cache => async { tokio::time::sleep(Duration::from_millis(5)).await; "cached" },
+//!     db    => async { tokio::time::sleep(Duration::from_millis(50)).await; "fresh" },
+//! }
+//! .await;
+//! assert_eq!(hit, Ok("cached"));
+//! # }
+//! ```
+//!
+//! # The macros
+//! - [`parallel!`]: run every branch, get every output, typed.
+//! - [`try_parallel!`]: the same for fallible branches; the first error cancels the rest.
+//! - [`race!`]: the first branch to finish wins.
+//! - [`race_ok!`]: the first branch to succeed wins; if all fail, every error is returned.
+//!
+//! They share one grammar: options first, each ended by `;` (`timeout = "5s";`, `spawn;`,
+//! `limit = 8;`, `biased;`, `error = MyError;`), then either named branches (`name =>
+//! future`), positional branches (`future, future`), or one `for pat in iter => future`.
+//! `()`, `[]` and `{}` all work as delimiters.
+//!
+//! Durations are string literals checked at compile time: `"250ms"`, `"10s"`, `"1m30s"`,
+//! `"2h"`, `"1.5s"` (units `h`, `m`, `s`, `ms`, `us`, `ns`, largest first). A `Duration`
+//! expression works too, when the value is only known at run time.
+//!
+//! # How it runs
+//! Every macro evaluates its branch expressions where it stands, like function arguments,
+//! and produces a future; nothing is polled until that future is. Branches run concurrently
+//! on the task that polls it (no `Send` or `'static` bound, so they may borrow locals), each
+//! with its own waker: a branch is polled again only after it was woken, so a wake costs
+//! O(1) however many branches there are. Dropping the future drops every unfinished
+//! branch. A panic in a branch reaches the caller.
+#![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
+
+mod error;
+mod fan_out;
+mod group;
+mod rand;
+mod slot;
+mod spawn;
+mod timeout;
+mod wake;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+pub use error::{AllFailed, Elapsed};
+
+/// Runs every branch concurrently and resolves to all their outputs, typed.
+///
+/// ```
+/// # use async_dsl::parallel;
+/// # async fn fetch_user(id: u32) -> String { format!("user {id}") }
+/// # async fn fetch_posts(id: u32) -> Vec<u32> { vec![id] }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// // Named: one public field per branch.
+/// let r = parallel! { user => fetch_user(1), posts => fetch_posts(1) }.await;
+/// let (user, posts): (String, Vec<u32>) = (r.user, r.posts);
+///
+/// // Positional: a tuple.
+/// let (a, b, c) = parallel!(async { 1 }, async { "two" }, async { 3.0 }).await;
+/// assert_eq!((a, b, c), (1, "two", 3.0));
+///
+/// // Dynamic fan-out: outputs in input order, at most `limit` in flight, the input pulled
+/// // lazily as places free up.
+/// let users: Vec<String> = parallel! { limit = 8; for id in 0..100 => fetch_user(id) }.await;
+/// assert_eq!(users[42], "user 42");
+/// # let _ = (user, posts);
+/// # }
+/// ```
+///
+/// # Options
+/// - `timeout = "5s";` the output becomes `Result<Out, Elapsed>`; at expiry every branch is
+///   dropped.
+/// - `spawn;` each branch runs as its own Tokio task, so branches use several cores. Needs
+///   `Send + 'static` branches; the tasks are aborted when the group is dropped, and their
+///   panics still reach the caller.
+/// - `limit = N;` (the `for` form only) at most `N` items in flight; a `usize` expression
+///   works too (0 counts as 1). Without it, every item starts at once.
+///
+/// The named form's value is a struct defined by the expansion, with the branch names as
+/// fields; it derives `Debug`, `Clone`, `Copy`, `PartialEq`, `Eq` and `Hash` where its fields
+/// do.
+#[doc(inline)]
+pub use async_dsl_macros::parallel;
+
+/// Runs fallible branches concurrently; the first error cancels the rest.
+///
+/// Every branch produces a `Result`. The output is `Result<Out, E>`, where `Out` holds the
+/// `Ok` values in the same shape as [`parallel!`]. The first `Err` ends the group at once:
+/// every other branch is dropped before the error is returned. Branch errors convert with
+/// `From` into the first branch's error type, as `?` would, or into `error = Type;`.
+///
+/// ```
+/// # use async_dsl::try_parallel;
+/// #[derive(Debug, PartialEq)]
+/// struct AppError(String);
+/// impl From<std::num::ParseIntError> for AppError {
+///     fn from(e: std::num::ParseIntError) -> Self { AppError(e.to_string()) }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let r = try_parallel! {
+///     error = AppError;
+///     a => async { Ok::<_, AppError>(1) },
+///     b => async { "2".parse::<u32>() },
+/// }
+/// .await;
+/// let r = r.unwrap();
+/// assert_eq!((r.a, r.b), (1, 2));
+///
+/// let failed = try_parallel! { for s in ["1", "x", "3"] => async move { s.parse::<u32>() } }.await;
+/// assert!(failed.is_err());
+/// # }
+/// ```
+///
+/// Options: `timeout`, `spawn` and `limit` as for [`parallel!`], and `error = Type;`.
+#[doc(inline)]
+pub use async_dsl_macros::try_parallel;
+
+/// Resolves to the output of the first branch to finish; every other branch is dropped at
+/// once.
+///
+/// The first round of polls starts at a random branch, so no branch wins ties by its
+/// position; `biased;` polls in written order instead.
+///
+/// Branches that produce the same type race as they are. Branches of different types name
+/// a mapping into one type, usually an enum of the caller's, after a second `=>`: the
+/// caller then matches on the winner with its own patterns, and nothing is boxed.
+///
+/// ```
+/// # use async_dsl::race;
+/// # use std::time::Duration;
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() {
+/// enum Hit { Cached(&'static str), Fresh(u64) }
+///
+/// let hit = race! {
+///     cache => async { tokio::time::sleep(Duration::from_millis(30)).await; "old" } => Hit::Cached,
+///     db    => async { tokio::time::sleep(Duration::from_millis(10)).await; 42 } => Hit::Fresh,
+/// }
+/// .await;
+/// match hit {
+///     Hit::Cached(text) => println!("cache won: {text}"),
+///     Hit::Fresh(row) => assert_eq!(row, 42),
+/// }
+///
+/// // Over a dynamic set: `None` when the input is empty.
+/// let first = race! { for ms in [30u64, 10, 20] => async move {
+///     tokio::time::sleep(Duration::from_millis(ms)).await;
+///     ms
+/// } }
+/// .await;
+/// assert_eq!(first, Some(10));
+/// # }
+/// ```
+///
+/// Options: `timeout = "3s";` (the output becomes `Result<T, Elapsed>`), `biased;`,
+/// `spawn;`, and `limit` for the `for` form.
+#[doc(inline)]
+pub use async_dsl_macros::race;
+
+/// Resolves to the first `Ok`; if every branch fails, to [`AllFailed`] holding every error.
+///
+/// Errors of branches that fail early are kept while the others go on. When all fail, the
+/// [`AllFailed`] value dereferences to the errors, each typed: by branch name in the named
+/// form, by position in the positional form (a tuple), in input order in the `for` form (a
+/// `Vec`).
+///
+/// ```
+/// # use async_dsl::race_ok;
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let r = race_ok! {
+///     primary => async { Err::<u32, _>("primary down") },
+///     replica => async { Ok::<u32, std::io::Error>(7) },
+/// }
+/// .await;
+/// assert_eq!(r.unwrap(), 7);
+///
+/// let none = race_ok!(async { Err::<u8, _>(1) }, async { Err::<u8, _>("two") }).await;
+/// let errors = none.unwrap_err();
+/// assert_eq!((errors.0, errors.1), (1, "two"));
+/// # }
+/// ```
+///
+/// Options: as for [`race!`]. Mappings apply to the `Ok` value:
+/// `name => future => Enum::Variant`.
+#[doc(inline)]
+pub use async_dsl_macros::race_ok;

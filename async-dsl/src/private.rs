@@ -1,0 +1,72 @@
+//! What macro expansions call. Not public API: names and signatures change without notice.
+
+pub use core::ops::ControlFlow;
+
+pub use crate::fan_out::{Collect, FanOut, First, FirstOk, Ordered, TryOrdered};
+pub use crate::group::{Biased, Fair, Group, Order};
+pub use crate::slot::{Cons, IsResult, JoinSlot, Nil, RaceOkSlot, RaceSlot, Slot, Slots, TrySlot};
+pub use crate::spawn::Spawned;
+pub use crate::timeout::Timeout;
+pub use crate::{AllFailed, Elapsed};
+
+use core::future::Future;
+use core::time::Duration;
+
+/// A group polled in a random order on its first poll, then in wake order.
+pub fn group<L, F>(slots: L, finish: F) -> Group<L, F, Fair> {
+    Group::new(slots, finish)
+}
+
+/// A group polled in written order (`biased;`).
+pub fn group_biased<L, F>(slots: L, finish: F) -> Group<L, F, Biased> {
+    Group::new(slots, finish)
+}
+
+/// A `for` fan-out.
+pub fn fan_out<I, M, Fut, C>(limit: usize, input: I, make: M, collect: C) -> FanOut<I::IntoIter, M, Fut, C>
+where
+    I: IntoIterator,
+    M: FnMut(I::Item) -> Fut,
+    Fut: Future,
+    C: Collect<Fut::Output>,
+{
+    FanOut::new(limit, input.into_iter(), make, collect)
+}
+
+/// The `timeout = ".."` option.
+pub fn timeout<F: Future>(after: Duration, future: F) -> Timeout<F> {
+    Timeout::new(after, future)
+}
+
+/// The `spawn;` option: the bounds stand here so that a branch that is not `Send + 'static`
+/// is reported at the branch.
+pub fn spawn<F>(future: F) -> Spawned<F>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    Spawned::new(future)
+}
+
+/// A `race!` arm with a mapping: `name => future => map`.
+pub fn map<F: Future, M: FnOnce(F::Output) -> T, T>(future: F, map: M) -> futures_util::future::Map<F, M> {
+    futures_util::FutureExt::map(future, map)
+}
+
+/// A `race_ok!` arm with a mapping: the `Ok` value goes through `map`.
+pub fn map_ok<F, M, T>(future: F, map: M) -> futures_util::future::MapOk<F, M>
+where
+    F: futures_util::TryFuture,
+    M: FnOnce(F::Ok) -> T,
+{
+    futures_util::TryFutureExt::map_ok(future, map)
+}
+
+/// An error conversion for the `for` form of `try_parallel!` with `error = Type;`.
+pub fn err_into<E, F>(future: F) -> futures_util::future::ErrInto<F, E>
+where
+    F: futures_util::TryFuture,
+    F::Error: Into<E>,
+{
+    futures_util::TryFutureExt::err_into(future)
+}

@@ -1,0 +1,35 @@
+//! A small per-thread random source for fair branch ordering (xorshift, seeded from std's
+//! randomly keyed hasher). Not for anything that needs unpredictability.
+
+use std::cell::Cell;
+use std::hash::{BuildHasher, RandomState};
+
+thread_local! {
+    static STATE: Cell<u64> = Cell::new(RandomState::new().hash_one(0x5eed_u64) | 1);
+}
+
+/// A number in `0..n` (`n > 0`).
+pub(crate) fn below(n: usize) -> usize {
+    let x = STATE.with(|state| {
+        let mut x = state.get();
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        state.set(x);
+        x
+    });
+    // Multiply-shift maps the 64-bit value onto 0..n without a division.
+    ((u128::from(x) * n as u128) >> 64) as usize
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn below_stays_in_range_and_reaches_every_value() {
+        let mut seen = [0u32; 5];
+        for _ in 0..10_000 {
+            seen[super::below(5)] += 1;
+        }
+        assert!(seen.iter().all(|&n| n > 1_500), "roughly uniform: {seen:?}");
+    }
+}

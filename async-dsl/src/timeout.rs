@@ -1,0 +1,68 @@
+//! The `timeout = ".."` option: a deadline around a whole group.
+
+use core::fmt;
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll};
+use std::time::Duration;
+
+use pin_project_lite::pin_project;
+use tokio::time::Sleep;
+
+use crate::Elapsed;
+
+pin_project! {
+    /// Resolves to the inner future's output, or to [`Elapsed`] once `after` has passed
+    /// since the first poll; the inner future is dropped at expiry.
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct Timeout<F> {
+        #[pin]
+        future: Option<F>,
+        // Started on the first poll, so a group built early and awaited later gets its
+        // whole allowance.
+        #[pin]
+        sleep: Option<Sleep>,
+        after: Duration,
+    }
+}
+
+impl<F> Timeout<F> {
+    /// Puts a deadline of `after` around `future`.
+    pub fn new(after: Duration, future: F) -> Self {
+        Timeout { future: Some(future), sleep: None, after }
+    }
+}
+
+impl<F> fmt::Debug for Timeout<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Timeout")
+            .field("after", &self.after)
+            .field("started", &self.sleep.is_some())
+            .finish()
+    }
+}
+
+impl<F: Future> Future for Timeout<F> {
+    type Output = Result<F::Output, Elapsed>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut this = self.project();
+        let Some(future) = this.future.as_mut().as_pin_mut() else {
+            panic!("`Timeout` polled after it completed");
+        };
+        if let Poll::Ready(output) = future.poll(cx) {
+            this.future.set(None);
+            return Poll::Ready(Ok(output));
+        }
+        if this.sleep.is_none() {
+            this.sleep.set(Some(tokio::time::sleep(*this.after)));
+        }
+        if let Some(sleep) = this.sleep.as_pin_mut() {
+            if sleep.poll(cx).is_ready() {
+                this.future.set(None);
+                return Poll::Ready(Err(Elapsed::new()));
+            }
+        }
+        Poll::Pending
+    }
+}

@@ -1,0 +1,1 @@
+//! Benchmarks live in `benches/`; the ratio table printer in `src/bin/ratios.rs`.

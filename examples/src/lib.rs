@@ -1,0 +1,1 @@
+//! The examples are `[[example]]` targets; this library is empty.

@@ -1,0 +1,1 @@
+//! Compile-fail and expansion tests live in `tests/`; this library is empty.
