@@ -55,12 +55,16 @@ pub(crate) fn parse_nanos(text: &str) -> Result<u64, &'static str> {
     let mut total: u64 = 0;
     let mut last_unit = None;
     while !rest.is_empty() {
-        let number_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+        let number_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
         let (number, tail) = rest.split_at(number_len);
         if number.is_empty() {
             return Err("a number must come before each unit");
         }
-        let unit_len = tail.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(tail.len());
+        let unit_len = tail
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(tail.len());
         let (unit, tail) = tail.split_at(unit_len);
         if unit.is_empty() {
             return Err("the number has no unit");
@@ -93,7 +97,9 @@ fn scaled(number: &str, scale: u64) -> Result<u64, &'static str> {
         if place == 0 && digit != b'0' {
             return Err("it is finer than a nanosecond");
         }
-        nanos = nanos.checked_add(u64::from(digit - b'0') * place).ok_or("it is too long")?;
+        nanos = nanos
+            .checked_add(u64::from(digit - b'0') * place)
+            .ok_or("it is too long")?;
     }
     Ok(nanos)
 }
@@ -115,7 +121,20 @@ mod tests {
 
     #[test]
     fn rejects_malformed_input() {
-        for bad in ["", "10", "s", "5 s", "5sec", "1s1m", "1s1s", "1..5s", "1.s", ".5s", "1.5ns", "99999999999h"] {
+        for bad in [
+            "",
+            "10",
+            "s",
+            "5 s",
+            "5sec",
+            "1s1m",
+            "1s1s",
+            "1..5s",
+            "1.s",
+            ".5s",
+            "1.5ns",
+            "99999999999h",
+        ] {
             assert!(parse_nanos(bad).is_err(), "{bad:?} should be rejected");
         }
     }

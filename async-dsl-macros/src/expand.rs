@@ -31,7 +31,9 @@ pub(crate) fn expand(input: &Input, shape: &Shape<'_>) -> TokenStream {
         Body::For(form) => fan_out(input, form, shape),
         Body::Named(branches) => {
             let names: Vec<&Ident> = branches.iter().map(|b| &b.name).collect();
-            let futures = branches.iter().map(|b| (&b.future, b.map.as_ref().map(|(_, map)| map)));
+            let futures = branches
+                .iter()
+                .map(|b| (&b.future, b.map.as_ref().map(|(_, map)| map)));
             group(input, futures, Some(&names), shape)
         }
         Body::Positional(branches) => group(input, branches.iter().map(|f| (f, None)), None, shape),
@@ -70,13 +72,19 @@ fn group<'a>(
         }
         slots.push((shape.slot)(index, future, tokens));
     }
-    let list = slots.iter().rev().fold(quote!(::async_dsl::__private::Nil), |tail, slot| {
-        quote!(::async_dsl::__private::Cons::new(#slot, #tail))
-    });
+    let list = slots.iter().rev().fold(
+        quote!(::async_dsl::__private::Nil),
+        |tail, slot| quote!(::async_dsl::__private::Cons::new(#slot, #tail)),
+    );
 
     let span = Span::mixed_site();
-    let vars: Vec<Ident> = (0..slots.len()).map(|i| format_ident!("v{}", i, span = span)).collect();
-    let pattern = vars.iter().rev().fold(quote!(()), |tail, var| quote!((#var, #tail)));
+    let vars: Vec<Ident> = (0..slots.len())
+        .map(|i| format_ident!("v{}", i, span = span))
+        .collect();
+    let pattern = vars
+        .iter()
+        .rev()
+        .fold(quote!(()), |tail, var| quote!((#var, #tail)));
     let (definition, value) = match names {
         Some(names) => {
             let name = Ident::new(shape.value_name, Span::call_site());
@@ -106,7 +114,13 @@ fn group<'a>(
 }
 
 fn fan_out(input: &Input, form: &ForForm, shape: &Shape<'_>) -> TokenStream {
-    let ForForm { for_token, pat, input: iter, body, map } = form;
+    let ForForm {
+        for_token,
+        pat,
+        input: iter,
+        body,
+        map,
+    } = form;
     let mut future = spawned(input, body);
     if let (Some((_, map)), Some(apply)) = (map, shape.map) {
         future = apply(future, map);
@@ -126,7 +140,10 @@ fn fan_out(input: &Input, form: &ForForm, shape: &Shape<'_>) -> TokenStream {
 /// Rejects `=> map` arms on macros that have no use for them.
 pub(crate) fn reject_maps(input: &Input, macro_name: &str, errors: &mut crate::input::Errors) {
     let maps: Vec<&syn::Token![=>]> = match &input.body {
-        Body::Named(branches) => branches.iter().filter_map(|b: &Named| b.map.as_ref().map(|(arrow, _)| arrow)).collect(),
+        Body::Named(branches) => branches
+            .iter()
+            .filter_map(|b: &Named| b.map.as_ref().map(|(arrow, _)| arrow))
+            .collect(),
         Body::For(form) => form.map.iter().map(|(arrow, _)| arrow).collect(),
         Body::Positional(_) => Vec::new(),
     };

@@ -75,7 +75,10 @@ const OPTIONS: &str = "`timeout`, `spawn`, `limit`, `biased`, `error`";
 impl Input {
     /// Parses `tokens` as the input of macro `name` (used in messages).
     pub(crate) fn parse(tokens: TokenStream, name: &str) -> syn::Result<Self> {
-        let input = syn::parse::Parser::parse2(|stream: ParseStream<'_>| parse_input(stream, name), tokens)?;
+        let input = syn::parse::Parser::parse2(
+            |stream: ParseStream<'_>| parse_input(stream, name),
+            tokens,
+        )?;
         Ok(input)
     }
 }
@@ -116,7 +119,8 @@ fn parse_option(input: ParseStream<'_>, options: &mut Options) -> syn::Result<()
     let name: Ident = input.parse()?;
     let key = name.to_string();
     let has_value = input.peek(Token![=]);
-    let duplicate = || syn::Error::new_spanned(&name, format!("duplicate option `{key}`; give it once"));
+    let duplicate =
+        || syn::Error::new_spanned(&name, format!("duplicate option `{key}`; give it once"));
     let result = match (key.as_str(), has_value) {
         ("timeout", true) => {
             input.parse::<Token![=]>()?;
@@ -151,7 +155,10 @@ fn parse_option(input: ParseStream<'_>, options: &mut Options) -> syn::Result<()
                 (Err(error), _) => Err(error),
                 (Ok(_), Some(_)) => Err(duplicate()),
                 (Ok(value), None) => {
-                    options.limit = Some(Limit { name: name.clone(), value });
+                    options.limit = Some(Limit {
+                        name: name.clone(),
+                        value,
+                    });
                     Ok(())
                 }
             }
@@ -168,7 +175,11 @@ fn parse_option(input: ParseStream<'_>, options: &mut Options) -> syn::Result<()
             }
         }
         ("spawn", false) | ("biased", false) => {
-            let slot = if key == "spawn" { &mut options.spawn } else { &mut options.biased };
+            let slot = if key == "spawn" {
+                &mut options.spawn
+            } else {
+                &mut options.biased
+            };
             match slot {
                 Some(_) => Err(duplicate()),
                 None => {
@@ -177,16 +188,20 @@ fn parse_option(input: ParseStream<'_>, options: &mut Options) -> syn::Result<()
                 }
             }
         }
-        ("spawn" | "biased", true) => {
-            Err(syn::Error::new_spanned(&name, format!("`{key}` takes no value; write `{key};`")))
-        }
+        ("spawn" | "biased", true) => Err(syn::Error::new_spanned(
+            &name,
+            format!("`{key}` takes no value; write `{key};`"),
+        )),
         ("timeout" | "limit" | "error", false) => {
             let example = match key.as_str() {
                 "timeout" => "timeout = \"5s\";",
                 "limit" => "limit = 8;",
                 _ => "error = MyError;",
             };
-            Err(syn::Error::new_spanned(&name, format!("`{key}` needs a value, e.g. `{example}`")))
+            Err(syn::Error::new_spanned(
+                &name,
+                format!("`{key}` needs a value, e.g. `{example}`"),
+            ))
         }
         _ => Err(syn::Error::new_spanned(
             &name,
@@ -206,9 +221,12 @@ fn parse_for(input: ParseStream<'_>, macro_name: &str) -> syn::Result<Body> {
     let pat = Pat::parse_single(input)?;
     input.parse::<Token![in]>()?;
     let iter = Expr::parse_without_eager_brace(input)?;
-    input
-        .parse::<Token![=>]>()
-        .map_err(|e| syn::Error::new(e.span(), "expected `=>` after the input of the `for` form, e.g. `for id in ids => fetch(id)`"))?;
+    input.parse::<Token![=>]>().map_err(|e| {
+        syn::Error::new(
+            e.span(),
+            "expected `=>` after the input of the `for` form, e.g. `for id in ids => fetch(id)`",
+        )
+    })?;
     let body: Expr = input.parse()?;
     let map = parse_map(input)?;
     input.parse::<Option<Token![,]>>()?;
@@ -217,7 +235,13 @@ fn parse_for(input: ParseStream<'_>, macro_name: &str) -> syn::Result<Body> {
             "the `for` form takes the whole `{macro_name}!`; put other branches in their own group"
         )));
     }
-    Ok(Body::For(Box::new(ForForm { for_token, pat, input: iter, body, map })))
+    Ok(Body::For(Box::new(ForForm {
+        for_token,
+        pat,
+        input: iter,
+        body,
+        map,
+    })))
 }
 
 fn parse_map(input: ParseStream<'_>) -> syn::Result<Option<(Token![=>], Expr)>> {
@@ -237,7 +261,9 @@ fn parse_branches(input: ParseStream<'_>, macro_name: &str) -> syn::Result<Body>
             let name: Ident = input.fork().parse()?;
             return Err(syn::Error::new_spanned(
                 &name,
-                format!("option `{name}` comes after a branch; options come first, each ended by `;`"),
+                format!(
+                    "option `{name}` comes after a branch; options come first, each ended by `;`"
+                ),
             ));
         }
         if input.peek(Token![for]) {
@@ -251,8 +277,14 @@ fn parse_branches(input: ParseStream<'_>, macro_name: &str) -> syn::Result<Body>
             let future: Expr = input.parse()?;
             let map = parse_map(input)?;
             if let Some(first) = named.iter().find(|b: &&Named| b.name == name) {
-                let mut error = syn::Error::new_spanned(&name, format!("duplicate branch name `{name}`; rename one"));
-                error.combine(syn::Error::new_spanned(&first.name, format!("`{name}` first named here")));
+                let mut error = syn::Error::new_spanned(
+                    &name,
+                    format!("duplicate branch name `{name}`; rename one"),
+                );
+                error.combine(syn::Error::new_spanned(
+                    &first.name,
+                    format!("`{name}` first named here"),
+                ));
                 errors.push(error);
             }
             named.push(Named { name, future, map });
@@ -311,10 +343,22 @@ impl Options {
     /// Rejects every option `allowed` does not name, saying which macros take it.
     pub(crate) fn allow_only(&self, macro_name: &str, allowed: &[&str], errors: &mut Errors) {
         let present: [(&str, Option<&Ident>, &str); 4] = [
-            ("spawn", self.spawn.as_ref(), "`parallel!`, `try_parallel!`, `race!` and `race_ok!`"),
+            (
+                "spawn",
+                self.spawn.as_ref(),
+                "`parallel!`, `try_parallel!`, `race!` and `race_ok!`",
+            ),
             ("biased", self.biased.as_ref(), "`race!` and `race_ok!`"),
-            ("error", self.error.as_ref().map(|(name, _)| name), "`try_parallel!`"),
-            ("limit", self.limit.as_ref().map(|l| &l.name), "the `for` form"),
+            (
+                "error",
+                self.error.as_ref().map(|(name, _)| name),
+                "`try_parallel!`",
+            ),
+            (
+                "limit",
+                self.limit.as_ref().map(|l| &l.name),
+                "the `for` form",
+            ),
         ];
         for (key, name, takers) in present {
             if let Some(name) = name {

@@ -45,7 +45,9 @@ pub(crate) fn expand_try(tokens: TokenStream) -> TokenStream {
             quote_spanned!(future.span()=> ::async_dsl::__private::TrySlot::<_, #ty>::new(#tokens))
         }
         // The first branch's error type is the group's; the others convert into it.
-        (None, 0) => quote_spanned!(future.span()=> ::async_dsl::__private::TrySlot::first(#tokens)),
+        (None, 0) => {
+            quote_spanned!(future.span()=> ::async_dsl::__private::TrySlot::first(#tokens))
+        }
         (None, _) => quote_spanned!(future.span()=> ::async_dsl::__private::TrySlot::new(#tokens)),
     };
     let shape = Shape {

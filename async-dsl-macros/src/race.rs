@@ -20,7 +20,9 @@ pub(crate) fn expand(tokens: TokenStream) -> TokenStream {
     }
     let shape = Shape {
         slot: &|_, future, tokens| quote_spanned!(future.span()=> ::async_dsl::__private::RaceSlot::new(#tokens)),
-        map: Some(|future, map: &Expr| quote_spanned!(map.span()=> ::async_dsl::__private::map(#future, #map))),
+        map: Some(
+            |future, map: &Expr| quote_spanned!(map.span()=> ::async_dsl::__private::map(#future, #map)),
+        ),
         finish: |_, _| {
             quote! {
                 ::async_dsl::__private::ControlFlow::Break(winner) => winner,
@@ -44,7 +46,9 @@ pub(crate) fn expand_ok(tokens: TokenStream) -> TokenStream {
     }
     let shape = Shape {
         slot: &|_, future, tokens| quote_spanned!(future.span()=> ::async_dsl::__private::RaceOkSlot::new(#tokens)),
-        map: Some(|future, map: &Expr| quote_spanned!(map.span()=> ::async_dsl::__private::map_ok(#future, #map))),
+        map: Some(
+            |future, map: &Expr| quote_spanned!(map.span()=> ::async_dsl::__private::map_ok(#future, #map)),
+        ),
         finish: |pattern, value| {
             quote! {
                 ::async_dsl::__private::ControlFlow::Break(winner) => ::core::result::Result::Ok(winner),

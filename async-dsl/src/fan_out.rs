@@ -111,7 +111,10 @@ where
                         index
                     }
                     None => {
-                        this.places.push(Place { future: Box::pin(Some(future)), seq: 0 });
+                        this.places.push(Place {
+                            future: Box::pin(Some(future)),
+                            seq: 0,
+                        });
                         wakers.grow(this.places.len());
                         this.places.len() - 1
                     }
@@ -129,16 +132,22 @@ where
             for &index in &due {
                 let index = index as usize;
                 let place = &mut this.places[index];
-                let polled = wakers.poll_slot(index, |cx| match place.future.as_mut().as_pin_mut() {
-                    Some(future) => future.poll(cx),
-                    None => Poll::Pending,
-                });
+                let polled =
+                    wakers.poll_slot(index, |cx| match place.future.as_mut().as_pin_mut() {
+                        Some(future) => future.poll(cx),
+                        None => Poll::Pending,
+                    });
                 budget = budget.saturating_sub(1);
-                let Poll::Ready(output) = polled else { continue };
+                let Poll::Ready(output) = polled else {
+                    continue;
+                };
                 place.future.set(None);
                 this.free.push(index);
                 *this.in_flight -= 1;
-                let collect = this.collect.as_mut().expect("`FanOut` polled after it completed");
+                let collect = this
+                    .collect
+                    .as_mut()
+                    .expect("`FanOut` polled after it completed");
                 if collect.push(place.seq, output).is_break() {
                     for place in this.places.iter_mut() {
                         place.future.set(None);
@@ -163,7 +172,10 @@ where
 }
 
 fn finish<T, C: Collect<T>>(collect: &mut Option<C>) -> C::Output {
-    collect.take().expect("`FanOut` polled after it completed").finish()
+    collect
+        .take()
+        .expect("`FanOut` polled after it completed")
+        .finish()
 }
 
 /// Keeps outputs in input order: `parallel!`'s `for` form.
@@ -177,7 +189,10 @@ pub struct Ordered<T> {
 impl<T> Ordered<T> {
     /// An empty collector.
     pub fn new() -> Self {
-        Ordered { done: Vec::new(), waiting: VecDeque::new() }
+        Ordered {
+            done: Vec::new(),
+            waiting: VecDeque::new(),
+        }
     }
 
     fn put(&mut self, seq: usize, item: T) {
@@ -222,7 +237,10 @@ pub struct TryOrdered<T, E> {
 impl<T, E> TryOrdered<T, E> {
     /// An empty collector.
     pub fn new() -> Self {
-        TryOrdered { ok: Ordered::new(), error: None }
+        TryOrdered {
+            ok: Ordered::new(),
+            error: None,
+        }
     }
 }
 
@@ -232,8 +250,10 @@ impl<T, E> Default for TryOrdered<T, E> {
     }
 }
 
-impl<R: IsResult, E: From<R::Err>> Collect<R> for TryOrdered<R::Ok, E> {
-    type Output = Result<Vec<R::Ok>, E>;
+/// The error is the item's own; `try_parallel!`'s `error = Type;` converts each item's
+/// error before it gets here.
+impl<R: IsResult> Collect<R> for TryOrdered<R::Ok, R::Err> {
+    type Output = Result<Vec<R::Ok>, R::Err>;
     fn push(&mut self, seq: usize, item: R) -> ControlFlow<()> {
         match item.into_result() {
             Ok(value) => {
@@ -241,12 +261,12 @@ impl<R: IsResult, E: From<R::Err>> Collect<R> for TryOrdered<R::Ok, E> {
                 ControlFlow::Continue(())
             }
             Err(error) => {
-                self.error = Some(E::from(error));
+                self.error = Some(error);
                 ControlFlow::Break(())
             }
         }
     }
-    fn finish(self) -> Result<Vec<R::Ok>, E> {
+    fn finish(self) -> Self::Output {
         match self.error {
             Some(error) => Err(error),
             None => Ok(self.ok.done),
@@ -292,7 +312,10 @@ pub struct FirstOk<T, E> {
 impl<T, E> FirstOk<T, E> {
     /// An empty collector.
     pub fn new() -> Self {
-        FirstOk { ok: None, errors: Ordered::new() }
+        FirstOk {
+            ok: None,
+            errors: Ordered::new(),
+        }
     }
 }
 

@@ -1,8 +1,8 @@
 //! The future behind `parallel!`, `try_parallel!`, `race!` and `race_ok!` with fixed branches.
 
 use core::fmt;
-use core::marker::PhantomData;
 use core::future::Future;
+use core::marker::PhantomData;
 use core::ops::ControlFlow;
 use core::pin::Pin;
 use core::task::{Context, Poll};
@@ -63,7 +63,12 @@ impl<L, F, O> Group<L, F, O> {
     /// A group over `slots`; `finish` receives `Continue` with every kept output, or the
     /// first `Break`.
     pub fn new(slots: L, finish: F) -> Self {
-        Group { slots, table: None, finish, order: PhantomData }
+        Group {
+            slots,
+            table: None,
+            finish,
+            order: PhantomData,
+        }
     }
 }
 
@@ -89,7 +94,10 @@ where
         let this = self.project();
         let mut slots = this.slots;
         let progress = this.table.get_or_insert_with(|| {
-            Box::new(Progress { wakers: WakeTable::new(L::LEN, O::BIASED), remaining: L::LEN })
+            Box::new(Progress {
+                wakers: WakeTable::new(L::LEN, O::BIASED),
+                remaining: L::LEN,
+            })
         });
         progress.wakers.register(cx.waker());
 
@@ -100,7 +108,9 @@ where
         }
         for &index in &due {
             let index = index as usize;
-            let polled = progress.wakers.poll_slot(index, |cx| slots.as_mut().poll_at(index, cx));
+            let polled = progress
+                .wakers
+                .poll_slot(index, |cx| slots.as_mut().poll_at(index, cx));
             match polled {
                 Poll::Pending => {}
                 Poll::Ready(ControlFlow::Continue(())) => progress.remaining -= 1,

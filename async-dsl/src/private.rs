@@ -13,17 +13,30 @@ use core::future::Future;
 use core::time::Duration;
 
 /// A group polled in a random order on its first poll, then in wake order.
-pub fn group<L, F>(slots: L, finish: F) -> Group<L, F, Fair> {
+pub fn group<L, F, T>(slots: L, finish: F) -> Group<L, F, Fair>
+where
+    L: Slots,
+    F: Fn(ControlFlow<L::Break, L::Output>) -> T,
+{
     Group::new(slots, finish)
 }
 
 /// A group polled in written order (`biased;`).
-pub fn group_biased<L, F>(slots: L, finish: F) -> Group<L, F, Biased> {
+pub fn group_biased<L, F, T>(slots: L, finish: F) -> Group<L, F, Biased>
+where
+    L: Slots,
+    F: Fn(ControlFlow<L::Break, L::Output>) -> T,
+{
     Group::new(slots, finish)
 }
 
 /// A `for` fan-out.
-pub fn fan_out<I, M, Fut, C>(limit: usize, input: I, make: M, collect: C) -> FanOut<I::IntoIter, M, Fut, C>
+pub fn fan_out<I, M, Fut, C>(
+    limit: usize,
+    input: I,
+    make: M,
+    collect: C,
+) -> FanOut<I::IntoIter, M, Fut, C>
 where
     I: IntoIterator,
     M: FnMut(I::Item) -> Fut,
@@ -49,7 +62,10 @@ where
 }
 
 /// A `race!` arm with a mapping: `name => future => map`.
-pub fn map<F: Future, M: FnOnce(F::Output) -> T, T>(future: F, map: M) -> futures_util::future::Map<F, M> {
+pub fn map<F: Future, M: FnOnce(F::Output) -> T, T>(
+    future: F,
+    map: M,
+) -> futures_util::future::Map<F, M> {
     futures_util::FutureExt::map(future, map)
 }
 

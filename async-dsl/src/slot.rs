@@ -335,7 +335,11 @@ pub trait Slots {
     /// What ends the group early.
     type Break;
     /// Polls slot `index`.
-    fn poll_at(self: Pin<&mut Self>, index: usize, cx: &mut Context<'_>) -> Poll<ControlFlow<Self::Break>>;
+    fn poll_at(
+        self: Pin<&mut Self>,
+        index: usize,
+        cx: &mut Context<'_>,
+    ) -> Poll<ControlFlow<Self::Break>>;
     /// Takes every kept output; `None` unless every slot completed normally.
     fn take_all(self: Pin<&mut Self>) -> Option<Self::Output>;
     /// Drops every branch now.
@@ -351,7 +355,11 @@ where
     type Break = S::Break;
 
     #[inline]
-    fn poll_at(self: Pin<&mut Self>, index: usize, cx: &mut Context<'_>) -> Poll<ControlFlow<S::Break>> {
+    fn poll_at(
+        self: Pin<&mut Self>,
+        index: usize,
+        cx: &mut Context<'_>,
+    ) -> Poll<ControlFlow<S::Break>> {
         let this = self.project();
         match index {
             0 => this.head.poll_slot(cx),
@@ -379,7 +387,11 @@ impl<S: Slot> Slots for Cons<S, Nil> {
     type Break = S::Break;
 
     #[inline]
-    fn poll_at(self: Pin<&mut Self>, _: usize, cx: &mut Context<'_>) -> Poll<ControlFlow<S::Break>> {
+    fn poll_at(
+        self: Pin<&mut Self>,
+        _: usize,
+        cx: &mut Context<'_>,
+    ) -> Poll<ControlFlow<S::Break>> {
         self.project().head.poll_slot(cx)
     }
 

@@ -38,7 +38,9 @@ enum SpawnState<F: Future> {
 impl<F: Future> Spawned<F> {
     /// Wraps a branch that will be spawned when first polled.
     pub fn new(future: F) -> Self {
-        Spawned { state: SpawnState::Idle(future) }
+        Spawned {
+            state: SpawnState::Idle(future),
+        }
     }
 }
 

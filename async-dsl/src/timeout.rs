@@ -29,7 +29,11 @@ pin_project! {
 impl<F> Timeout<F> {
     /// Puts a deadline of `after` around `future`.
     pub fn new(after: Duration, future: F) -> Self {
-        Timeout { future: Some(future), sleep: None, after }
+        Timeout {
+            future: Some(future),
+            sleep: None,
+            after,
+        }
     }
 }
 

@@ -68,7 +68,9 @@ impl WakeTable {
         } else {
             crate::rand::below(len)
         };
-        table.scheduled.extend((start..len).chain(0..start).map(slot_index));
+        table
+            .scheduled
+            .extend((start..len).chain(0..start).map(slot_index));
         table
     }
 
@@ -149,7 +151,11 @@ mod tests {
         table.register(&Waker::from(Arc::clone(&parent)));
         let mut due = Vec::new();
         table.drain_due(&mut due);
-        assert_eq!(due, [0, 1, 2], "every slot is due for its first poll, in order");
+        assert_eq!(
+            due,
+            [0, 1, 2],
+            "every slot is due for its first poll, in order"
+        );
         let saved = (0..3)
             .map(|i| table.poll_slot(i, |cx| cx.waker().clone()))
             .collect::<Vec<_>>();
@@ -161,6 +167,10 @@ mod tests {
         let mut due = Vec::new();
         table.drain_due(&mut due);
         assert_eq!(due, [2, 0], "woken slots come in wake order, each once");
-        assert_eq!(parent.0.load(Ordering::SeqCst), 1, "the parent is woken until it re-registers");
+        assert_eq!(
+            parent.0.load(Ordering::SeqCst),
+            1,
+            "the parent is woken until it re-registers"
+        );
     }
 }

@@ -1,0 +1,196 @@
+//! `parallel!` with fixed branches.
+
+mod support;
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use async_dsl::{Elapsed, parallel};
+use futures::FutureExt;
+use support::{Log, counted, ms_since, sleep_ms};
+use tokio::time::Instant;
+
+async fn fetch_user(id: u32) -> String {
+    sleep_ms(10).await;
+    format!("user {id}")
+}
+
+async fn fetch_posts(id: u32) -> Vec<u32> {
+    sleep_ms(20).await;
+    vec![id, id * 10]
+}
+
+#[tokio::test(start_paused = true)]
+async fn named_form_gives_typed_fields() {
+    let r = parallel! { user => fetch_user(3), posts => fetch_posts(3) }.await;
+    let (user, posts): (String, Vec<u32>) = (r.user, r.posts);
+    assert_eq!(user, "user 3");
+    assert_eq!(posts, [3, 30]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn positional_form_gives_a_tuple() {
+    let (a, b, c): (u8, &str, Vec<u32>) =
+        parallel!(async { 1u8 }, async { "two" }, fetch_posts(1)).await;
+    assert_eq!((a, b, c), (1, "two", vec![1, 10]));
+    let (only,) = parallel!(async { 5 }).await;
+    assert_eq!(only, 5);
+}
+
+#[tokio::test(start_paused = true)]
+async fn every_delimiter_works() {
+    let (a,) = parallel!(async { 1 }).await;
+    let (b,) = parallel![async { 2 }].await;
+    let c = parallel! { x => async { 3 } }.await.x;
+    assert_eq!((a, b, c), (1, 2, 3));
+}
+
+#[tokio::test(start_paused = true)]
+async fn named_value_supports_debug_and_comparison() {
+    let r = parallel! { a => async { 1 }, b => async { "b" } }.await;
+    assert_eq!(format!("{r:?}"), r#"Parallel { a: 1, b: "b" }"#);
+    assert_eq!(r, r.clone());
+}
+
+#[tokio::test(start_paused = true)]
+async fn three_100ms_branches_finish_together_at_100ms() {
+    let start = Instant::now();
+    let (a, b, c) = parallel!(
+        async {
+            sleep_ms(100).await;
+            ms_since(start)
+        },
+        async {
+            sleep_ms(100).await;
+            ms_since(start)
+        },
+        async {
+            sleep_ms(100).await;
+            ms_since(start)
+        },
+    )
+    .await;
+    assert_eq!((a, b, c), (100, 100, 100));
+    assert_eq!(ms_since(start), 100);
+}
+
+#[tokio::test(start_paused = true)]
+async fn branches_may_borrow_locals() {
+    let names = vec!["ann".to_string(), "bob".to_string()];
+    let mut tally = 0;
+    let r = parallel! {
+        first => async { names[0].as_str() },
+        count => async { tally += names.len(); tally },
+    }
+    .await;
+    assert_eq!((r.first, r.count), ("ann", 2));
+    assert_eq!(tally, 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn nothing_runs_before_the_first_poll() {
+    let log = Log::default();
+    let group = parallel!(async { log.push("a ran") }, async { log.push("b ran") });
+    sleep_ms(50).await;
+    assert!(
+        log.events().is_empty(),
+        "no branch may run before the group is polled"
+    );
+    group.await;
+    assert_eq!(log.events().len(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn dropping_the_group_drops_every_branch() {
+    let log = Log::default();
+    let (g1, g2, g3) = (
+        log.guard("pending 1"),
+        log.guard("pending 2"),
+        log.guard("finished"),
+    );
+    let mut group = Box::pin(parallel!(
+        async move {
+            let _g = g1;
+            std::future::pending::<()>().await
+        },
+        async move {
+            let _g = g2;
+            sleep_ms(1_000).await
+        },
+        async move { g3 },
+    ));
+    assert!(futures::poll!(group.as_mut()).is_pending());
+    assert!(
+        log.events().is_empty(),
+        "nothing is dropped while the group lives"
+    );
+    drop(group);
+    let mut events = log.events();
+    events.sort();
+    assert_eq!(
+        events,
+        ["dropped finished", "dropped pending 1", "dropped pending 2"]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_branch_is_polled_only_when_woken() {
+    let (idle, idle_polls) = counted(std::future::pending::<()>());
+    let (busy, busy_polls) = counted(async {
+        for _ in 0..10 {
+            tokio::task::yield_now().await;
+        }
+    });
+    let (late, late_polls) = counted(sleep_ms(500));
+    let r = parallel!(timeout = "1s"; idle, busy, late).await;
+    assert_eq!(r, Err(Elapsed::default()));
+    assert_eq!(
+        busy_polls.load(Ordering::SeqCst),
+        11,
+        "once, then once per wake"
+    );
+    assert_eq!(
+        late_polls.load(Ordering::SeqCst),
+        2,
+        "once, then once when its timer fired"
+    );
+    assert_eq!(
+        idle_polls.load(Ordering::SeqCst),
+        1,
+        "never woken, so never polled again"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_panic_in_a_branch_reaches_the_caller() {
+    let group = parallel!(async { 1 }, async { panic!("branch exploded") });
+    let payload = std::panic::AssertUnwindSafe(group)
+        .catch_unwind()
+        .await
+        .unwrap_err();
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&"branch exploded"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn timeout_drops_every_branch_at_expiry() {
+    let log = Log::default();
+    let guard = log.guard("slow");
+    let start = Instant::now();
+    let r = parallel! {
+        timeout = "1s";
+        fast => async { sleep_ms(10).await; 1 },
+        slow => async move { let _g = guard; sleep_ms(10_000).await; 2 },
+    }
+    .await;
+    assert_eq!(r, Err(Elapsed::default()));
+    assert_eq!(ms_since(start), 1_000);
+    assert!(log.contains("dropped slow"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn timeout_passes_the_output_through_in_time() {
+    let limit = Duration::from_millis(300);
+    let r = parallel! { timeout = limit; a => fetch_user(1), b => fetch_posts(2) }.await;
+    let r = r.expect("both finish within 300 ms");
+    assert_eq!((r.a.as_str(), r.b.len()), ("user 1", 2));
+}
