@@ -12,6 +12,9 @@ use crate::input::{Body, ForForm, Input, LimitValue, Named, TimeoutValue};
 pub(crate) struct Shape<'a> {
     /// Wraps branch `index`'s (already spawned or mapped) future into its slot.
     pub(crate) slot: &'a dyn Fn(usize, &Expr, TokenStream) -> TokenStream,
+    /// Links a slot in front of the rest: `(slot, tail) -> list`; `Cons::new` unless the
+    /// macro checks something between neighbours.
+    pub(crate) link: fn(&Expr, TokenStream, TokenStream) -> TokenStream,
     /// A mapping arm applied to a branch future: `(future, map) -> future`.
     pub(crate) map: Option<fn(TokenStream, &Expr) -> TokenStream>,
     /// The `match` arms of the finishing closure over `ControlFlow<Break, Outputs>`, given
@@ -70,11 +73,11 @@ fn group<'a>(
         if let (Some(map), Some(apply)) = (map, shape.map) {
             tokens = apply(tokens, map);
         }
-        slots.push((shape.slot)(index, future, tokens));
+        slots.push((future, (shape.slot)(index, future, tokens)));
     }
     let list = slots.iter().rev().fold(
         quote!(::async_dsl::__private::Nil),
-        |tail, slot| quote!(::async_dsl::__private::Cons::new(#slot, #tail)),
+        |tail, (future, slot)| (shape.link)(future, slot.clone(), tail),
     );
 
     let span = Span::mixed_site();
@@ -163,6 +166,19 @@ pub(crate) fn check_limit(input: &Input, errors: &mut crate::input::Errors) {
             "`limit` applies only to the `for` form, e.g. `parallel! { limit = 8; for id in ids => fetch(id) }`",
         ));
     }
+}
+
+/// Links a slot in front of the rest of the list.
+pub(crate) fn cons(_: &Expr, slot: TokenStream, tail: TokenStream) -> TokenStream {
+    quote!(::async_dsl::__private::Cons::new(#slot, #tail))
+}
+
+/// A compile error (possibly several) that still stands as one expression, so the caller's
+/// `.await` or `let` around the macro adds no noise of its own.
+pub(crate) fn error_expr(error: syn::Error) -> TokenStream {
+    let mut errors: Vec<TokenStream> = error.into_iter().map(|e| e.to_compile_error()).collect();
+    let last = errors.pop();
+    quote!({ #(#errors;)* (#last) })
 }
 
 /// The body of the `for` form, unchanged.

@@ -10,13 +10,14 @@ use crate::input::{Errors, Input};
 pub(crate) fn expand(tokens: TokenStream) -> TokenStream {
     let input = match Input::parse(tokens, "parallel") {
         Ok(input) => input,
-        Err(error) => return error.to_compile_error(),
+        Err(error) => return expand::error_expr(error),
     };
     if let Err(error) = validate(&input, "parallel", &["spawn", "limit"]) {
-        return error.to_compile_error();
+        return expand::error_expr(error);
     }
     let shape = Shape {
         slot: &|_, future, tokens| quote_spanned!(future.span()=> ::async_dsl::__private::JoinSlot::new(#tokens)),
+        link: expand::cons,
         map: None,
         finish: |pattern, value| {
             quote! {
@@ -34,10 +35,10 @@ pub(crate) fn expand(tokens: TokenStream) -> TokenStream {
 pub(crate) fn expand_try(tokens: TokenStream) -> TokenStream {
     let input = match Input::parse(tokens, "try_parallel") {
         Ok(input) => input,
-        Err(error) => return error.to_compile_error(),
+        Err(error) => return expand::error_expr(error),
     };
     if let Err(error) = validate(&input, "try_parallel", &["spawn", "limit", "error"]) {
-        return error.to_compile_error();
+        return expand::error_expr(error);
     }
     let error_type = input.options.error.as_ref().map(|(_, ty)| ty);
     let slot = |index: usize, future: &syn::Expr, tokens: TokenStream| match (error_type, index) {
@@ -52,6 +53,7 @@ pub(crate) fn expand_try(tokens: TokenStream) -> TokenStream {
     };
     let shape = Shape {
         slot: &slot,
+        link: expand::cons,
         map: None,
         finish: |pattern, value| {
             quote! {

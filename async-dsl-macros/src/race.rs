@@ -13,13 +13,16 @@ const ALLOWED: &[&str] = &["spawn", "biased", "limit"];
 pub(crate) fn expand(tokens: TokenStream) -> TokenStream {
     let input = match Input::parse(tokens, "race") {
         Ok(input) => input,
-        Err(error) => return error.to_compile_error(),
+        Err(error) => return expand::error_expr(error),
     };
     if let Err(error) = validate(&input, "race") {
-        return error.to_compile_error();
+        return expand::error_expr(error);
     }
     let shape = Shape {
-        slot: &|_, future, tokens| quote_spanned!(future.span()=> ::async_dsl::__private::RaceSlot::new(#tokens)),
+        // `race_cons` wraps the slot itself and checks, at the branch, that it produces the
+        // same type as the next one.
+        slot: &|_, _, tokens| tokens,
+        link: |future, slot, tail| quote_spanned!(future.span()=> ::async_dsl::__private::race_cons(#slot, #tail)),
         map: Some(
             |future, map: &Expr| quote_spanned!(map.span()=> ::async_dsl::__private::map(#future, #map)),
         ),
@@ -39,13 +42,14 @@ pub(crate) fn expand(tokens: TokenStream) -> TokenStream {
 pub(crate) fn expand_ok(tokens: TokenStream) -> TokenStream {
     let input = match Input::parse(tokens, "race_ok") {
         Ok(input) => input,
-        Err(error) => return error.to_compile_error(),
+        Err(error) => return expand::error_expr(error),
     };
     if let Err(error) = validate(&input, "race_ok") {
-        return error.to_compile_error();
+        return expand::error_expr(error);
     }
     let shape = Shape {
         slot: &|_, future, tokens| quote_spanned!(future.span()=> ::async_dsl::__private::RaceOkSlot::new(#tokens)),
+        link: expand::cons,
         map: Some(
             |future, map: &Expr| quote_spanned!(map.span()=> ::async_dsl::__private::map_ok(#future, #map)),
         ),

@@ -4,7 +4,10 @@ pub use core::ops::ControlFlow;
 
 pub use crate::fan_out::{Collect, FanOut, First, FirstOk, Ordered, TryOrdered};
 pub use crate::group::{Biased, Fair, Group, Order};
-pub use crate::slot::{Cons, IsResult, JoinSlot, Nil, RaceOkSlot, RaceSlot, Slot, Slots, TrySlot};
+pub use crate::slot::{
+    Cons, IsResult, JoinSlot, Nil, RaceOkSlot, RaceSlot, RaceTail, SameAs, Slot, Slots, TrySlot,
+    race_cons,
+};
 pub use crate::spawn::Spawned;
 pub use crate::timeout::Timeout;
 pub use crate::{AllFailed, Elapsed};

@@ -147,6 +147,10 @@ pub trait IsResult {
     type Err;
     /// Converts into a `Result`.
     fn into_result(self) -> Result<Self::Ok, Self::Err>;
+    /// Builds a success.
+    fn from_ok(value: Self::Ok) -> Self;
+    /// Builds a failure.
+    fn from_err(error: Self::Err) -> Self;
 }
 
 impl<T, E> IsResult for Result<T, E> {
@@ -154,6 +158,12 @@ impl<T, E> IsResult for Result<T, E> {
     type Err = E;
     fn into_result(self) -> Self {
         self
+    }
+    fn from_ok(value: T) -> Self {
+        Ok(value)
+    }
+    fn from_err(error: E) -> Self {
+        Err(error)
     }
 }
 
@@ -163,7 +173,7 @@ type ErrOf<F> = <<F as Future>::Output as IsResult>::Err;
 slot_type! {
     /// A `try_parallel!` branch: keeps its `Ok` value, ends the group with its error
     /// converted into the group's error type `E`.
-    TrySlot<F, E> holds OkOf<F> where F::Output: IsResult
+    TrySlot<F, E> holds F::Output
 }
 
 impl<F: Future, E> TrySlot<F, E>
@@ -200,8 +210,10 @@ where
     fn poll_slot(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<ControlFlow<E>> {
         let mut state = self.project().state;
         match ready!(state.as_mut().poll_future(cx)).map(IsResult::into_result) {
-            Some(Ok(output)) => {
-                state.set(State::Done { output });
+            Some(Ok(value)) => {
+                state.set(State::Done {
+                    output: F::Output::from_ok(value),
+                });
                 Poll::Ready(ControlFlow::Continue(()))
             }
             Some(Err(error)) => {
@@ -213,7 +225,7 @@ where
     }
 
     fn take(self: Pin<&mut Self>) -> Option<OkOf<F>> {
-        self.project().state.take()
+        self.project().state.take()?.into_result().ok()
     }
 
     fn clear(self: Pin<&mut Self>) {
@@ -260,7 +272,7 @@ impl<F: Future> Slot for RaceSlot<F> {
 slot_type! {
     /// A `race_ok!` branch: its `Ok` value ends the group, its error is kept in case every
     /// branch fails.
-    RaceOkSlot<F> holds ErrOf<F> where F::Output: IsResult
+    RaceOkSlot<F> holds F::Output
 }
 
 impl<F: Future> RaceOkSlot<F>
@@ -287,8 +299,10 @@ where
                 state.set(State::Gone);
                 Poll::Ready(ControlFlow::Break(value))
             }
-            Some(Err(output)) => {
-                state.set(State::Done { output });
+            Some(Err(error)) => {
+                state.set(State::Done {
+                    output: F::Output::from_err(error),
+                });
                 Poll::Ready(ControlFlow::Continue(()))
             }
             None => Poll::Pending,
@@ -296,7 +310,7 @@ where
     }
 
     fn take(self: Pin<&mut Self>) -> Option<ErrOf<F>> {
-        self.project().state.take()
+        self.project().state.take()?.into_result().err()
     }
 
     fn clear(self: Pin<&mut Self>) {
@@ -321,6 +335,30 @@ impl<S, R> Cons<S, R> {
         Cons { head, tail }
     }
 }
+
+/// Links a `race!` branch in front of the branches after it, checking at the branch that
+/// it produces what they produce.
+pub fn race_cons<F: Future, R: RaceTail<F::Output>>(future: F, tail: R) -> Cons<RaceSlot<F>, R> {
+    Cons::new(RaceSlot::new(future), tail)
+}
+
+/// The branches after a `race!` branch whose output is `T`.
+pub trait RaceTail<T> {}
+
+impl<T> RaceTail<T> for Nil {}
+
+impl<T, L: Slots> RaceTail<T> for L where T: SameAs<L::Break> {}
+
+/// `Self` and `T` are one type. A trait bound rather than a type equality, so that a
+/// mismatch is reported with the message below instead of a bare "type mismatch".
+#[diagnostic::on_unimplemented(
+    message = "`race!` branches must produce one type: this branch produces `{T}`, the one before it `{Self}`",
+    label = "this branch's output differs from the branch before it",
+    note = "map each branch into one type, such as an enum of yours: `name => future => Enum::Variant`"
+)]
+pub trait SameAs<T> {}
+
+impl<T> SameAs<T> for T {}
 
 /// The end of a list of slots.
 #[derive(Debug, Clone, Copy, Default)]

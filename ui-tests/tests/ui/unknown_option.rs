@@ -1,0 +1,7 @@
+use async_dsl::parallel;
+
+async fn run() {
+    let _ = parallel! { timeuot = "5s"; a => async { 1 } }.await;
+}
+
+fn main() {}
