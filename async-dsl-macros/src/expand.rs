@@ -20,8 +20,9 @@ pub(crate) struct Shape<'a> {
     /// The `match` arms of the finishing closure over `ControlFlow<Break, Outputs>`, given
     /// the pattern of the kept outputs and the value built from them.
     pub(crate) finish: fn(&TokenStream, &TokenStream) -> TokenStream,
-    /// The name of the value a named form produces.
-    pub(crate) value_name: &'static str,
+    /// The name of the value a named form produces from the kept outputs; `None` when the
+    /// macro keeps none (`race!`).
+    pub(crate) value_name: Option<&'static str>,
     /// The collector of the `for` form.
     pub(crate) collect: TokenStream,
     /// Wraps the body future of the `for` form (after spawning and mapping).
@@ -88,19 +89,19 @@ fn group<'a>(
         .iter()
         .rev()
         .fold(quote!(()), |tail, var| quote!((#var, #tail)));
-    let (definition, value) = match names {
-        Some(names) => {
-            let name = Ident::new(shape.value_name, Span::call_site());
+    let (definition, value) = match (names, shape.value_name) {
+        (_, None) => (quote!(), quote!(())),
+        (Some(names), Some(value_name)) => {
+            let name = Ident::new(value_name, Span::call_site());
             let params: Vec<Ident> = (0..names.len()).map(|i| format_ident!("T{}", i)).collect();
             let definition = quote! {
-                #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::marker::Copy,
-                    ::core::cmp::PartialEq, ::core::cmp::Eq, ::core::hash::Hash)]
+                #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
                 #[allow(non_snake_case)]
                 struct #name<#(#params),*> { #(pub #names: #params),* }
             };
             (definition, quote!(#name { #(#names: #vars),* }))
         }
-        None => (quote!(), quote!((#(#vars,)*))),
+        (None, Some(_)) => (quote!(), quote!((#(#vars,)*))),
     };
     let arms = (shape.finish)(&pattern, &value);
     let result = Ident::new("result", span);

@@ -25,7 +25,7 @@ pub(crate) fn expand(tokens: TokenStream) -> TokenStream {
                 ::async_dsl::__private::ControlFlow::Break(never) => match never {},
             }
         },
-        value_name: "Parallel",
+        value_name: Some("Parallel"),
         collect: quote!(::async_dsl::__private::Ordered::new()),
         for_body: expand::as_is,
     };
@@ -61,7 +61,7 @@ pub(crate) fn expand_try(tokens: TokenStream) -> TokenStream {
                 ::async_dsl::__private::ControlFlow::Break(error) => ::core::result::Result::Err(error),
             }
         },
-        value_name: "Parallel",
+        value_name: Some("Parallel"),
         collect: quote!(::async_dsl::__private::TryOrdered::new()),
         for_body: |input, future| match &input.options.error {
             Some((_, ty)) => quote!(::async_dsl::__private::err_into::<#ty, _>(#future)),

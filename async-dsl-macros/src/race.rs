@@ -32,7 +32,7 @@ pub(crate) fn expand(tokens: TokenStream) -> TokenStream {
                 ::async_dsl::__private::ControlFlow::Continue((never, _)) => match never {},
             }
         },
-        value_name: "Race",
+        value_name: None,
         collect: quote!(::async_dsl::__private::First::new()),
         for_body: expand::as_is,
     };
@@ -61,7 +61,7 @@ pub(crate) fn expand_ok(tokens: TokenStream) -> TokenStream {
                 }
             }
         },
-        value_name: "Errors",
+        value_name: Some("Errors"),
         collect: quote!(::async_dsl::__private::FirstOk::new()),
         for_body: expand::as_is,
     };

@@ -99,8 +99,7 @@ pub use error::{AllFailed, Elapsed};
 ///   works too (0 counts as 1). Without it, every item starts at once.
 ///
 /// The named form's value is a struct defined by the expansion, with the branch names as
-/// fields; it derives `Debug`, `Clone`, `Copy`, `PartialEq`, `Eq` and `Hash` where its fields
-/// do.
+/// fields; it derives `Debug`, `Clone` and `PartialEq` where its fields do.
 #[doc(inline)]
 pub use async_dsl_macros::parallel;
 

@@ -1,0 +1,26 @@
+use async_dsl::parallel;
+pub async fn run() {
+    let _ = ::async_dsl::__private::timeout(
+            ::core::time::Duration::from_nanos(1500000000u64),
+            ::async_dsl::__private::group(
+                ::async_dsl::__private::Cons::new(
+                    ::async_dsl::__private::JoinSlot::new(async { 1 }),
+                    ::async_dsl::__private::Cons::new(
+                        ::async_dsl::__private::JoinSlot::new(async { "two" }),
+                        ::async_dsl::__private::Nil,
+                    ),
+                ),
+                {
+                    |result| match result {
+                        ::async_dsl::__private::ControlFlow::Continue((v0, (v1, ()))) => {
+                            (v0, v1)
+                        }
+                        ::async_dsl::__private::ControlFlow::Break(never) => {
+                            match never {}
+                        }
+                    }
+                },
+            ),
+        )
+        .await;
+}
