@@ -1,1 +1,136 @@
-//! Benchmarks live in `benches/`; the ratio table printer in `src/bin/ratios.rs`.
+//! What the benchmarks share: leaf futures, a driver, and each peer's way of doing the same
+//! job, so that `benches/groups.rs` and the `ratios` report measure the same code.
+
+use std::future::Future;
+use std::pin::{Pin, pin};
+use std::task::{Context, Poll, Waker};
+
+/// Returns `Pending` once (waking itself at once), then `Ready`: one trip through the
+/// wake machinery, without a runtime.
+#[derive(Debug, Default)]
+pub struct YieldOnce(bool);
+
+impl Future for YieldOnce {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0 {
+            return Poll::Ready(());
+        }
+        self.0 = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
+
+/// A branch that is ready at once.
+pub async fn ready(n: u64) -> u64 {
+    n
+}
+
+/// A branch that yields once.
+pub async fn yielding(n: u64) -> u64 {
+    YieldOnce::default().await;
+    n
+}
+
+/// A branch that yields once and returns nothing: with it, a collected `Vec<()>` allocates
+/// nothing, so peak memory is the fan-out machinery's own.
+pub async fn yielding_unit(_: u64) {
+    YieldOnce::default().await;
+}
+
+/// Polls `future` to completion on this thread with a no-op waker: measures the combinator,
+/// not an executor.
+pub fn drive<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return output;
+        }
+    }
+}
+
+/// A single-threaded Tokio runtime for the peers that need one.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("runtime")
+}
+
+/// The `for` form and its peers, each mapping `0..n` through `leaf` with 64 in flight and
+/// collecting a `Vec`.
+pub mod fan_out {
+    use std::future::Future;
+    use std::num::NonZeroUsize;
+    use std::sync::Arc;
+
+    use async_dsl::parallel;
+    use futures::StreamExt;
+    use futures_concurrency::prelude::*;
+
+    /// The limit every peer gets.
+    pub const LIMIT: usize = 64;
+
+    /// `parallel! { limit = 64; for .. }`: input order.
+    pub async fn async_dsl<T, F: Future<Output = T>>(n: u64, leaf: fn(u64) -> F) -> Vec<T> {
+        parallel! { limit = LIMIT; for i in 0..n => leaf(i) }.await
+    }
+
+    /// `futures::stream::buffered(64)`: input order.
+    pub async fn buffered<T, F: Future<Output = T>>(n: u64, leaf: fn(u64) -> F) -> Vec<T> {
+        futures::stream::iter(0..n)
+            .map(leaf)
+            .buffered(LIMIT)
+            .collect()
+            .await
+    }
+
+    /// `futures::stream::buffer_unordered(64)`: completion order.
+    pub async fn buffer_unordered<T, F: Future<Output = T>>(n: u64, leaf: fn(u64) -> F) -> Vec<T> {
+        futures::stream::iter(0..n)
+            .map(leaf)
+            .buffer_unordered(LIMIT)
+            .collect()
+            .await
+    }
+
+    /// futures-concurrency `co().limit(64)`: completion order.
+    pub async fn co_limit<T, F: Future<Output = T>>(n: u64, leaf: fn(u64) -> F) -> Vec<T> {
+        futures::stream::iter(0..n)
+            .co()
+            .limit(NonZeroUsize::new(LIMIT))
+            .map(leaf)
+            .collect()
+            .await
+    }
+
+    /// A `JoinSet` with a 64-permit semaphore: every item is a spawned task, completion order.
+    pub async fn join_set<T, F>(n: u64, leaf: fn(u64) -> F) -> Vec<T>
+    where
+        T: Send + 'static,
+        F: Future<Output = T> + Send + 'static,
+    {
+        let permits = Arc::new(tokio::sync::Semaphore::new(LIMIT));
+        let mut set = tokio::task::JoinSet::new();
+        let mut out = Vec::with_capacity(n as usize);
+        for i in 0..n {
+            let permit = Arc::clone(&permits)
+                .acquire_owned()
+                .await
+                .expect("semaphore open");
+            set.spawn(async move {
+                let value = leaf(i).await;
+                drop(permit);
+                value
+            });
+            while let Some(done) = set.try_join_next() {
+                out.push(done.expect("task ok"));
+            }
+        }
+        while let Some(done) = set.join_next().await {
+            out.push(done.expect("task ok"));
+        }
+        out
+    }
+}

@@ -1,1 +1,275 @@
-fn main() {}
+//! Prints the benchmark report as Markdown: the latest criterion estimates as ratios to each
+//! group's reference peer, the size of each group's future, and the peak heap of the `for`
+//! form and its peers (a counting allocator).
+//!
+//! Usage: `cargo bench -p async-dsl-benches && cargo run --release -p async-dsl-benches --bin ratios`
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::path::Path;
+
+use async_dsl::{parallel, race};
+use async_dsl_benches::{fan_out, ready, runtime, yielding, yielding_unit};
+use futures_concurrency::prelude::*;
+use peak_alloc::PeakAlloc;
+
+#[global_allocator]
+static HEAP: PeakAlloc = PeakAlloc;
+
+/// The peer each group is compared against, by name prefix.
+fn reference(group: &str) -> &'static str {
+    if group.starts_with("join") {
+        "tokio::join!"
+    } else if group.starts_with("race") {
+        "tokio::select!"
+    } else {
+        "buffer_unordered(64)"
+    }
+}
+
+fn items(group: &str) -> Option<f64> {
+    if group.contains("10k") {
+        Some(1e4)
+    } else if group.contains("1M") {
+        Some(1e6)
+    } else {
+        None
+    }
+}
+
+fn main() {
+    times();
+    sizes();
+    memory();
+}
+
+fn times() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/criterion");
+    let mut groups: BTreeMap<String, Vec<(String, f64)>> = BTreeMap::new();
+    for bench in walk(&root) {
+        let read = |file: &str| -> Option<serde_json::Value> {
+            serde_json::from_str(&std::fs::read_to_string(bench.join(file)).ok()?).ok()
+        };
+        let (Some(meta), Some(estimates)) = (read("benchmark.json"), read("estimates.json")) else {
+            continue;
+        };
+        let (Some(group), Some(function), Some(mean)) = (
+            meta["group_id"].as_str(),
+            meta["function_id"].as_str(),
+            estimates["mean"]["point_estimate"].as_f64(),
+        ) else {
+            continue;
+        };
+        groups
+            .entry(group.to_string())
+            .or_default()
+            .push((function.to_string(), mean));
+    }
+    if groups.is_empty() {
+        println!(
+            "no criterion results under {}: run `cargo bench -p async-dsl-benches` first\n",
+            root.display()
+        );
+        return;
+    }
+    println!("| group | implementation | mean time | ratio | per item |");
+    println!("|---|---|---:|---:|---:|");
+    for (group, mut rows) in groups {
+        rows.sort_by(|a, b| a.1.total_cmp(&b.1));
+        let base = rows
+            .iter()
+            .find(|(name, _)| name == reference(&group))
+            .map(|r| r.1);
+        for (name, ns) in rows {
+            let ratio = base.map_or("-".to_string(), |b| format!("{:.2}x", ns / b));
+            let per_item = items(&group).map_or(String::new(), |n| format!("{:.1} ns", ns / n));
+            println!(
+                "| {group} | {name} | {} | {ratio} | {per_item} |",
+                human(ns)
+            );
+        }
+    }
+    println!(
+        "\nratio: mean time over the reference peer's (tokio::join!, tokio::select!, buffer_unordered(64)); below 1 is faster.\n"
+    );
+}
+
+/// Every `new` directory of the criterion tree.
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return found;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            if path.file_name().is_some_and(|n| n == "new") {
+                found.push(path);
+            } else {
+                found.extend(walk(&path));
+            }
+        }
+    }
+    found
+}
+
+fn human(ns: f64) -> String {
+    match ns {
+        n if n < 1e3 => format!("{n:.1} ns"),
+        n if n < 1e6 => format!("{:.2} µs", n / 1e3),
+        n => format!("{:.2} ms", n / 1e6),
+    }
+}
+
+fn size<F: Future>(_: &F) -> usize {
+    std::mem::size_of::<F>()
+}
+
+fn sizes() {
+    println!("| future | async_dsl | tokio | futures | futures-concurrency |");
+    println!("|---|---:|---:|---:|---:|");
+    let row = |what: &str, ours: usize, tokio: usize, futures: usize, fc: usize| {
+        println!("| {what} | {ours} B | {tokio} B | {futures} B | {fc} B |");
+    };
+    row(
+        "join of 3 (yield once)",
+        size(&parallel!(yielding(1), yielding(2), yielding(3))),
+        size(&async { tokio::join!(yielding(1), yielding(2), yielding(3)) }),
+        size(&futures::future::join3(
+            yielding(1),
+            yielding(2),
+            yielding(3),
+        )),
+        size(&(yielding(1), yielding(2), yielding(3)).join()),
+    );
+    row(
+        "join of 12 (ready)",
+        size(&parallel!(
+            ready(1),
+            ready(2),
+            ready(3),
+            ready(4),
+            ready(5),
+            ready(6),
+            ready(7),
+            ready(8),
+            ready(9),
+            ready(10),
+            ready(11),
+            ready(12)
+        )),
+        size(&async {
+            tokio::join!(
+                ready(1),
+                ready(2),
+                ready(3),
+                ready(4),
+                ready(5),
+                ready(6),
+                ready(7),
+                ready(8),
+                ready(9),
+                ready(10),
+                ready(11),
+                ready(12)
+            )
+        }),
+        size(&async {
+            futures::join!(
+                ready(1),
+                ready(2),
+                ready(3),
+                ready(4),
+                ready(5),
+                ready(6),
+                ready(7),
+                ready(8),
+                ready(9),
+                ready(10),
+                ready(11),
+                ready(12)
+            )
+        }),
+        size(
+            &(
+                ready(1),
+                ready(2),
+                ready(3),
+                ready(4),
+                ready(5),
+                ready(6),
+                ready(7),
+                ready(8),
+                ready(9),
+                ready(10),
+                ready(11),
+                ready(12),
+            )
+                .join(),
+        ),
+    );
+    row(
+        "race of 2 (yield once)",
+        size(&race!(yielding(1), yielding(2))),
+        size(&async {
+            tokio::select! { v = yielding(1) => v, v = yielding(2) => v }
+        }),
+        size(&futures::future::select(
+            Box::pin(yielding(1)),
+            Box::pin(yielding(2)),
+        )),
+        size(&(yielding(1), yielding(2)).race()),
+    );
+    row(
+        "for, limit 64, before polling",
+        size(&fan_out::async_dsl(10, yielding)),
+        size(&fan_out::join_set(10, yielding)),
+        size(&fan_out::buffered(10, yielding)),
+        size(&fan_out::co_limit(10, yielding)),
+    );
+    println!(
+        "\nsizes are `size_of` the future a caller holds (tokio's and futures' macros inside an `async` block; futures' `select` needs boxed `Unpin` branches, so its figure leaves the boxes out).\n"
+    );
+}
+
+fn memory() {
+    let rt = runtime();
+    println!(
+        "| peak heap of the fan-out machinery, limit 64, items yield once, `()` outputs | 10k items | 1M items |"
+    );
+    println!("|---|---:|---:|");
+    let measure = |run: &dyn Fn(u64)| -> [usize; 2] {
+        [10_000u64, 1_000_000].map(|n| {
+            HEAP.reset_peak_usage();
+            let before = HEAP.current_usage();
+            run(n);
+            HEAP.peak_usage() - before
+        })
+    };
+    let rows: [(&str, &dyn Fn(u64)); 5] = [
+        ("async_dsl for", &|n| {
+            drop(rt.block_on(fan_out::async_dsl(n, yielding_unit)))
+        }),
+        ("buffered(64)", &|n| {
+            drop(rt.block_on(fan_out::buffered(n, yielding_unit)))
+        }),
+        ("buffer_unordered(64)", &|n| {
+            drop(rt.block_on(fan_out::buffer_unordered(n, yielding_unit)))
+        }),
+        ("futures-concurrency co().limit(64)", &|n| {
+            drop(rt.block_on(fan_out::co_limit(n, yielding_unit)))
+        }),
+        ("JoinSet + Semaphore(64)", &|n| {
+            drop(rt.block_on(fan_out::join_set(n, yielding_unit)))
+        }),
+    ];
+    for (name, run) in rows {
+        let [small, large] = measure(run);
+        println!("| {name} | {} | {} |", kib(small), kib(large));
+    }
+    println!();
+}
+
+fn kib(bytes: usize) -> String {
+    format!("{:.1} KiB", bytes as f64 / 1024.0)
+}
