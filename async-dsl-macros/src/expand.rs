@@ -119,7 +119,6 @@ fn group<'a>(
 
 fn fan_out(input: &Input, form: &ForForm, shape: &Shape<'_>) -> TokenStream {
     let ForForm {
-        for_token,
         pat,
         input: iter,
         body,
@@ -136,7 +135,9 @@ fn fan_out(input: &Input, form: &ForForm, shape: &Shape<'_>) -> TokenStream {
         Some(LimitValue::Expr(expr)) => quote!(#expr),
     };
     let collect = &shape.collect;
-    quote_spanned! {for_token.span=>
+    // Call-site spans for the closure itself: lints such as `redundant_closure` see macro
+    // output, not the caller's code. The pattern and body keep their own spans.
+    quote! {
         ::async_dsl::__private::fan_out(#limit, #iter, |#pat| #future, #collect)
     }
 }

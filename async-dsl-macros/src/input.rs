@@ -63,7 +63,6 @@ pub(crate) struct Named {
 }
 
 pub(crate) struct ForForm {
-    pub(crate) for_token: Token![for],
     pub(crate) pat: Pat,
     pub(crate) input: Expr,
     pub(crate) body: Expr,
@@ -217,7 +216,7 @@ fn parse_option(input: ParseStream<'_>, options: &mut Options) -> syn::Result<()
 }
 
 fn parse_for(input: ParseStream<'_>, macro_name: &str) -> syn::Result<Body> {
-    let for_token: Token![for] = input.parse()?;
+    input.parse::<Token![for]>()?;
     let pat = Pat::parse_single(input)?;
     input.parse::<Token![in]>()?;
     let iter = Expr::parse_without_eager_brace(input)?;
@@ -236,7 +235,6 @@ fn parse_for(input: ParseStream<'_>, macro_name: &str) -> syn::Result<Body> {
         )));
     }
     Ok(Body::For(Box::new(ForForm {
-        for_token,
         pat,
         input: iter,
         body,
@@ -291,12 +289,12 @@ fn parse_branches(input: ParseStream<'_>, macro_name: &str) -> syn::Result<Body>
         } else {
             let future: Expr = input.parse()?;
             if !input.is_empty() && !input.peek(Token![,]) {
-                if let Expr::Path(path) = &future {
-                    if let Some(name) = path.path.get_ident() {
-                        return Err(input.error(format!(
+                if let Expr::Path(path) = &future
+                    && let Some(name) = path.path.get_ident()
+                {
+                    return Err(input.error(format!(
                             "expected `=>` after the branch name `{name}`, e.g. `{name} => fetch_{name}()`"
                         )));
-                    }
                 }
                 if input.peek(Token![=>]) {
                     return Err(input.error(
@@ -361,13 +359,13 @@ impl Options {
             ),
         ];
         for (key, name, takers) in present {
-            if let Some(name) = name {
-                if !allowed.contains(&key) {
-                    errors.push(syn::Error::new_spanned(
-                        name,
-                        format!("`{macro_name}!` does not take `{key}`; it applies to {takers}"),
-                    ));
-                }
+            if let Some(name) = name
+                && !allowed.contains(&key)
+            {
+                errors.push(syn::Error::new_spanned(
+                    name,
+                    format!("`{macro_name}!` does not take `{key}`; it applies to {takers}"),
+                ));
             }
         }
     }

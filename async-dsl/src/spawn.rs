@@ -65,13 +65,13 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let state = self.project().state;
-        if matches!(state, SpawnState::Idle(_)) {
-            if let SpawnState::Idle(future) = std::mem::replace(state, SpawnState::Done) {
-                *state = match tokio::runtime::Handle::try_current() {
-                    Ok(runtime) => SpawnState::Running(runtime.spawn(future)),
-                    Err(_) => SpawnState::Inline(Box::pin(future)),
-                };
-            }
+        if matches!(state, SpawnState::Idle(_))
+            && let SpawnState::Idle(future) = std::mem::replace(state, SpawnState::Done)
+        {
+            *state = match tokio::runtime::Handle::try_current() {
+                Ok(runtime) => SpawnState::Running(runtime.spawn(future)),
+                Err(_) => SpawnState::Inline(Box::pin(future)),
+            };
         }
         let output = match state {
             SpawnState::Running(handle) => match Pin::new(handle).poll(cx) {

@@ -61,11 +61,11 @@ impl<F: Future> Future for Timeout<F> {
         if this.sleep.is_none() {
             this.sleep.set(Some(tokio::time::sleep(*this.after)));
         }
-        if let Some(sleep) = this.sleep.as_pin_mut() {
-            if sleep.poll(cx).is_ready() {
-                this.future.set(None);
-                return Poll::Ready(Err(Elapsed::new()));
-            }
+        if let Some(sleep) = this.sleep.as_pin_mut()
+            && sleep.poll(cx).is_ready()
+        {
+            this.future.set(None);
+            return Poll::Ready(Err(Elapsed::new()));
         }
         Poll::Pending
     }

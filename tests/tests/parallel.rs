@@ -76,7 +76,7 @@ async fn three_100ms_branches_finish_together_at_100ms() {
 
 #[tokio::test(start_paused = true)]
 async fn branches_may_borrow_locals() {
-    let names = vec!["ann".to_string(), "bob".to_string()];
+    let names = ["ann".to_string(), "bob".to_string()];
     let mut tally = 0;
     let r = parallel! {
         first => async { names[0].as_str() },
