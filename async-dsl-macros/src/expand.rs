@@ -23,6 +23,9 @@ pub(crate) struct Shape<'a> {
     /// The name of the value a named form produces from the kept outputs; `None` when the
     /// macro keeps none (`race!`).
     pub(crate) value_name: Option<&'static str>,
+    /// The runtime function that builds the group (`join` or `group`); `biased;` picks
+    /// `group_biased`.
+    pub(crate) constructor: &'static str,
     /// The collector of the `for` form.
     pub(crate) collect: TokenStream,
     /// Wraps the body future of the `for` form (after spawning and mapping).
@@ -105,10 +108,14 @@ fn group<'a>(
     };
     let arms = (shape.finish)(&pattern, &value);
     let result = Ident::new("result", span);
-    let constructor = match input.options.biased {
-        Some(_) => quote!(group_biased),
-        None => quote!(group),
-    };
+    let constructor = Ident::new(
+        if input.options.biased.is_some() {
+            "group_biased"
+        } else {
+            shape.constructor
+        },
+        Span::call_site(),
+    );
     quote! {
         ::async_dsl::__private::#constructor(#list, {
             #definition

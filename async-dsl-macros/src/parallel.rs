@@ -25,6 +25,7 @@ pub(crate) fn expand(tokens: TokenStream) -> TokenStream {
                 ::async_dsl::__private::ControlFlow::Break(never) => match never {},
             }
         },
+        constructor: "join",
         value_name: Some("Parallel"),
         collect: quote!(::async_dsl::__private::Ordered::new()),
         for_body: expand::as_is,
@@ -61,6 +62,7 @@ pub(crate) fn expand_try(tokens: TokenStream) -> TokenStream {
                 ::async_dsl::__private::ControlFlow::Break(error) => ::core::result::Result::Err(error),
             }
         },
+        constructor: "join",
         value_name: Some("Parallel"),
         collect: quote!(::async_dsl::__private::TryOrdered::new()),
         for_body: |input, future| match &input.options.error {

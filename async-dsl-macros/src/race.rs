@@ -32,6 +32,7 @@ pub(crate) fn expand(tokens: TokenStream) -> TokenStream {
                 ::async_dsl::__private::ControlFlow::Continue((never, _)) => match never {},
             }
         },
+        constructor: "group",
         value_name: None,
         collect: quote!(::async_dsl::__private::First::new()),
         for_body: expand::as_is,
@@ -61,6 +62,7 @@ pub(crate) fn expand_ok(tokens: TokenStream) -> TokenStream {
                 }
             }
         },
+        constructor: "group",
         value_name: Some("Errors"),
         collect: quote!(::async_dsl::__private::FirstOk::new()),
         for_body: expand::as_is,

@@ -92,7 +92,7 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<C::Output> {
         let this = self.project();
-        let wakers = this.wakers.get_or_insert_with(|| WakeTable::new(0, true));
+        let wakers = this.wakers.get_or_insert_with(|| WakeTable::idle(0));
         wakers.register(cx.waker());
 
         let mut budget = POLL_BUDGET;

@@ -9,23 +9,25 @@ use core::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
 
-use crate::slot::Slots;
+use crate::borrowed::Lazy;
+use crate::slot::{Poller, Slot, Slots};
 use crate::wake::WakeTable;
 
 pin_project! {
     /// Runs a list of branch slots concurrently on the polling task and hands the result to a
     /// finishing function.
     ///
-    /// Each branch has its own waker; a poll re-polls only the branches woken since the last
-    /// one. The first poll starts at a random branch unless `O` is [`Biased`], so no branch wins ties
-    /// by its position.
+    /// Each branch has its own waker, and a poll re-polls only the branches woken since the
+    /// last one, in the [`Order`] `O` gives. A group whose branches all finish in its first poll
+    /// allocates nothing; one that waits borrows a spare waker table of its thread.
     #[must_use = "futures do nothing unless you `.await` or poll them"]
     pub struct Group<L, F, O> {
         #[pin]
         slots: L,
-        // Boxed and created on the first poll: a group that is never polled allocates
-        // nothing, and the future stays one pointer larger than its branches.
-        table: Option<Box<Progress>>,
+        // Set by the first poll that leaves a branch pending.
+        wakers: Option<Box<WakeTable>>,
+        // Branches that have not completed yet.
+        remaining: usize,
         finish: F,
         order: PhantomData<O>,
     }
@@ -33,39 +35,49 @@ pin_project! {
 
 /// The order in which a group polls its branches.
 pub trait Order {
-    /// Written order when true; a random start on the first poll otherwise.
-    const BIASED: bool;
+    /// The first poll starts at a random branch (else at the first written).
+    const RANDOM_START: bool;
+    /// Later polls take woken branches in written order (else in the order they woke).
+    const WRITTEN_ORDER: bool;
 }
 
-/// Random start on the first poll, then wake order.
+/// For races: a random start, so no branch wins ties by its position; then wake order.
 #[derive(Debug)]
 pub enum Fair {}
 
-/// Written order (`biased;`).
+/// For joins, where the order decides nothing: written order, then wake order. A fixed start
+/// keeps the first poll's branches predictable to the CPU (a random one measured 17 ns more
+/// on a three-branch join).
+#[derive(Debug)]
+pub enum WrittenFirst {}
+
+/// `biased;`: always written order.
 #[derive(Debug)]
 pub enum Biased {}
 
 impl Order for Fair {
-    const BIASED: bool = false;
+    const RANDOM_START: bool = true;
+    const WRITTEN_ORDER: bool = false;
+}
+
+impl Order for WrittenFirst {
+    const RANDOM_START: bool = false;
+    const WRITTEN_ORDER: bool = false;
 }
 
 impl Order for Biased {
-    const BIASED: bool = true;
+    const RANDOM_START: bool = false;
+    const WRITTEN_ORDER: bool = true;
 }
 
-struct Progress {
-    wakers: WakeTable,
-    /// Branches that have not completed yet.
-    remaining: usize,
-}
-
-impl<L, F, O> Group<L, F, O> {
+impl<L: Slots, F, O> Group<L, F, O> {
     /// A group over `slots`; `finish` receives `Continue` with every kept output, or the
     /// first `Break`.
     pub fn new(slots: L, finish: F) -> Self {
         Group {
             slots,
-            table: None,
+            wakers: None,
+            remaining: L::LEN,
             finish,
             order: PhantomData,
         }
@@ -76,8 +88,9 @@ impl<L, F, O: Order> fmt::Debug for Group<L, F, O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Group")
             .field("branches", &std::any::type_name::<L>())
-            .field("remaining", &self.table.as_ref().map(|t| t.remaining))
-            .field("biased", &O::BIASED)
+            .field("remaining", &self.remaining)
+            .field("random_start", &O::RANDOM_START)
+            .field("written_order", &O::WRITTEN_ORDER)
             .finish()
     }
 }
@@ -93,42 +106,111 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
         let this = self.project();
         let mut slots = this.slots;
-        let progress = this.table.get_or_insert_with(|| {
-            Box::new(Progress {
-                wakers: WakeTable::new(L::LEN, O::BIASED),
-                remaining: L::LEN,
-            })
-        });
-        progress.wakers.register(cx.waker());
+        let remaining = this.remaining;
+        let Some(wakers) = this.wakers.as_mut() else {
+            // First poll: every branch, each with a borrowed waker (see `borrowed`).
+            let lazy = Lazy::new(cx.waker(), L::LEN);
+            let start = if O::RANDOM_START && L::LEN > 1 {
+                crate::rand::below(L::LEN)
+            } else {
+                0
+            };
+            let mut first = FirstPoll {
+                lazy: &lazy,
+                remaining: *remaining,
+            };
+            let polled = match slots.as_mut().poll_range(0, &(start..L::LEN), &mut first) {
+                ControlFlow::Continue(()) => slots.as_mut().poll_range(0, &(0..start), &mut first),
+                stopped => stopped,
+            };
+            *remaining = first.remaining;
+            if let ControlFlow::Break(early) = polled {
+                let (kept, _) = lazy.into_parts();
+                return Poll::Ready(stop(slots, this.finish, early, kept));
+            }
+            let (kept, woken) = lazy.into_parts();
+            if *remaining == 0 {
+                return Poll::Ready(complete(slots, this.finish, kept));
+            }
+            let mut wakers = kept.unwrap_or_else(|| WakeTable::take(L::LEN));
+            wakers.register(cx.waker());
+            for index in woken {
+                wakers.schedule(index);
+            }
+            *this.wakers = Some(wakers);
+            return Poll::Pending;
+        };
 
+        wakers.register(cx.waker());
         let mut due = Vec::new();
-        progress.wakers.drain_due(&mut due);
-        if O::BIASED {
+        wakers.drain_due(&mut due);
+        if O::WRITTEN_ORDER {
             due.sort_unstable();
         }
         for &index in &due {
             let index = index as usize;
-            let polled = progress
-                .wakers
-                .poll_slot(index, |cx| slots.as_mut().poll_at(index, cx));
-            match polled {
+            match wakers.poll_slot(index, |cx| slots.as_mut().poll_at(index, cx)) {
                 Poll::Pending => {}
-                Poll::Ready(ControlFlow::Continue(())) => progress.remaining -= 1,
+                Poll::Ready(ControlFlow::Continue(())) => *remaining -= 1,
                 Poll::Ready(ControlFlow::Break(early)) => {
-                    // Every other branch is dropped before the result is handed over.
-                    slots.as_mut().clear_all();
-                    return Poll::Ready((this.finish)(ControlFlow::Break(early)));
+                    return Poll::Ready(stop(slots, this.finish, early, this.wakers.take()));
                 }
             }
         }
-        progress.wakers.recycle(due);
-
-        if progress.remaining > 0 {
+        wakers.recycle(due);
+        if *remaining > 0 {
             return Poll::Pending;
         }
-        match slots.take_all() {
-            Some(outputs) => Poll::Ready((this.finish)(ControlFlow::Continue(outputs))),
-            None => panic!("`async_dsl` group polled after it completed"),
+        Poll::Ready(complete(slots, this.finish, this.wakers.take()))
+    }
+}
+
+/// Polls each branch of a first poll with its borrowed waker and counts completions.
+struct FirstPoll<'a, 'w> {
+    lazy: &'a Lazy<'w>,
+    remaining: usize,
+}
+
+impl<B> Poller<B> for FirstPoll<'_, '_> {
+    #[inline]
+    fn poll<S: Slot<Break = B>>(&mut self, index: usize, mut slot: Pin<&mut S>) -> ControlFlow<B> {
+        match self.lazy.poll(index, |cx| slot.as_mut().poll_slot(cx)) {
+            Poll::Pending => ControlFlow::Continue(()),
+            Poll::Ready(ControlFlow::Continue(())) => {
+                self.remaining -= 1;
+                ControlFlow::Continue(())
+            }
+            Poll::Ready(ControlFlow::Break(early)) => ControlFlow::Break(early),
         }
+    }
+}
+
+/// Ends the group early: every other branch is dropped before the result is handed over.
+fn stop<L: Slots, T>(
+    mut slots: Pin<&mut L>,
+    finish: &impl Fn(ControlFlow<L::Break, L::Output>) -> T,
+    early: L::Break,
+    wakers: Option<Box<WakeTable>>,
+) -> T {
+    slots.as_mut().clear_all();
+    // After the branches are gone, so that the table is reused only if none kept a waker.
+    if let Some(wakers) = wakers {
+        wakers.give_back();
+    }
+    finish(ControlFlow::Break(early))
+}
+
+/// Ends the group with every kept output.
+fn complete<L: Slots, T>(
+    slots: Pin<&mut L>,
+    finish: &impl Fn(ControlFlow<L::Break, L::Output>) -> T,
+    wakers: Option<Box<WakeTable>>,
+) -> T {
+    if let Some(wakers) = wakers {
+        wakers.give_back();
+    }
+    match slots.take_all() {
+        Some(outputs) => finish(ControlFlow::Continue(outputs)),
+        None => panic!("`async_dsl` group polled after it completed"),
     }
 }

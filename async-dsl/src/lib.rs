@@ -50,6 +50,7 @@
 //! branch. A panic in a branch reaches the caller.
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
 
+mod borrowed;
 mod error;
 mod fan_out;
 mod group;

@@ -3,7 +3,7 @@
 pub use core::ops::ControlFlow;
 
 pub use crate::fan_out::{Collect, FanOut, First, FirstOk, Ordered, TryOrdered};
-pub use crate::group::{Biased, Fair, Group, Order};
+pub use crate::group::{Biased, Fair, Group, Order, WrittenFirst};
 pub use crate::slot::{
     Cons, IsResult, JoinSlot, Nil, RaceOkSlot, RaceSlot, RaceTail, SameAs, Slot, Slots, TrySlot,
     race_cons,
@@ -15,7 +15,16 @@ pub use crate::{AllFailed, Elapsed};
 use core::future::Future;
 use core::time::Duration;
 
-/// A group polled in a random order on its first poll, then in wake order.
+/// A join: written order on the first poll, then wake order.
+pub fn join<L, F, T>(slots: L, finish: F) -> Group<L, F, WrittenFirst>
+where
+    L: Slots,
+    F: Fn(ControlFlow<L::Break, L::Output>) -> T,
+{
+    Group::new(slots, finish)
+}
+
+/// A race: a random start on the first poll, then wake order.
 pub fn group<L, F, T>(slots: L, finish: F) -> Group<L, F, Fair>
 where
     L: Slots,
@@ -24,7 +33,7 @@ where
     Group::new(slots, finish)
 }
 
-/// A group polled in written order (`biased;`).
+/// A race polled in written order (`biased;`).
 pub fn group_biased<L, F, T>(slots: L, finish: F) -> Group<L, F, Biased>
 where
     L: Slots,

@@ -364,6 +364,12 @@ impl<T> SameAs<T> for T {}
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Nil;
 
+/// Polls one slot on behalf of a walk over a list ([`Slots::poll_range`]).
+pub trait Poller<B> {
+    /// Polls `slot`, number `index` of its list, and accounts for the result.
+    fn poll<S: Slot<Break = B>>(&mut self, index: usize, slot: Pin<&mut S>) -> ControlFlow<B>;
+}
+
 /// A list of slots whose early results share one type.
 pub trait Slots {
     /// Number of slots.
@@ -378,6 +384,15 @@ pub trait Slots {
         index: usize,
         cx: &mut Context<'_>,
     ) -> Poll<ControlFlow<Self::Break>>;
+    /// Polls, in list order, every slot whose index (this list's first being `first`) lies in
+    /// `range`, through `poller`; stops at the first `Break`. A walk rather than `poll_at` per
+    /// index, so that each slot's poll is inlined.
+    fn poll_range<P: Poller<Self::Break>>(
+        self: Pin<&mut Self>,
+        first: usize,
+        range: &core::ops::Range<usize>,
+        poller: &mut P,
+    ) -> ControlFlow<Self::Break>;
     /// Takes every kept output; `None` unless every slot completed normally.
     fn take_all(self: Pin<&mut Self>) -> Option<Self::Output>;
     /// Drops every branch now.
@@ -403,6 +418,20 @@ where
             0 => this.head.poll_slot(cx),
             _ => this.tail.poll_at(index - 1, cx),
         }
+    }
+
+    #[inline]
+    fn poll_range<P: Poller<S::Break>>(
+        self: Pin<&mut Self>,
+        first: usize,
+        range: &core::ops::Range<usize>,
+        poller: &mut P,
+    ) -> ControlFlow<S::Break> {
+        let this = self.project();
+        if range.contains(&first) {
+            poller.poll(first, this.head)?;
+        }
+        this.tail.poll_range(first + 1, range, poller)
     }
 
     fn take_all(self: Pin<&mut Self>) -> Option<Self::Output> {
@@ -431,6 +460,19 @@ impl<S: Slot> Slots for Cons<S, Nil> {
         cx: &mut Context<'_>,
     ) -> Poll<ControlFlow<S::Break>> {
         self.project().head.poll_slot(cx)
+    }
+
+    #[inline]
+    fn poll_range<P: Poller<S::Break>>(
+        self: Pin<&mut Self>,
+        first: usize,
+        range: &core::ops::Range<usize>,
+        poller: &mut P,
+    ) -> ControlFlow<S::Break> {
+        if range.contains(&first) {
+            poller.poll(first, self.project().head)?;
+        }
+        ControlFlow::Continue(())
     }
 
     fn take_all(self: Pin<&mut Self>) -> Option<Self::Output> {

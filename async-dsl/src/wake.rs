@@ -7,6 +7,7 @@
 //! Slot wakers are allocated once per slot and reused for every future that slot runs, so a
 //! `for` fan-out over a million items with `limit = 64` allocates 64 of them.
 
+use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Waker};
@@ -54,23 +55,14 @@ pub(crate) struct WakeTable {
 }
 
 impl WakeTable {
-    /// A table with `len` slots, each due for its first poll. Unless `biased`, the first
-    /// round starts at a random slot so that no branch wins ties by its position.
-    pub(crate) fn new(len: usize, biased: bool) -> Self {
+    /// A table with `len` slots, none of them due.
+    pub(crate) fn idle(len: usize) -> Self {
         let mut table = WakeTable {
             shared: Arc::default(),
             slots: Vec::with_capacity(len),
-            scheduled: Vec::with_capacity(len),
+            scheduled: Vec::new(),
         };
         table.grow(len);
-        let start = if biased || len < 2 {
-            0
-        } else {
-            crate::rand::below(len)
-        };
-        table
-            .scheduled
-            .extend((start..len).chain(0..start).map(slot_index));
         table
     }
 
@@ -80,7 +72,7 @@ impl WakeTable {
             self.slots.push(Arc::new(SlotWaker {
                 shared: Arc::clone(&self.shared),
                 index: slot_index(self.slots.len()),
-                queued: AtomicBool::new(true),
+                queued: AtomicBool::new(false),
             }));
         }
     }
@@ -91,10 +83,17 @@ impl WakeTable {
         self.shared.parent.register(parent);
     }
 
-    /// Schedules slot `index` for a poll without waking anyone (the group is being polled).
+    /// Schedules slot `index` for a poll without waking anyone (the group is being polled);
+    /// a slot already due is not scheduled twice.
     pub(crate) fn schedule(&mut self, index: usize) {
-        self.slots[index].queued.store(true, Ordering::Release);
-        self.scheduled.push(slot_index(index));
+        if !self.slots[index].queued.swap(true, Ordering::AcqRel) {
+            self.scheduled.push(slot_index(index));
+        }
+    }
+
+    /// A waker for slot `index` that may be kept.
+    pub(crate) fn waker(&self, index: usize) -> Waker {
+        futures_util::task::waker(Arc::clone(&self.slots[index]))
     }
 
     /// Moves the slots due for a poll into `into` (which must be empty): first those the
@@ -117,6 +116,44 @@ impl WakeTable {
         }
     }
 
+    /// A table with at least `len` slots, none of them due: a spare one of this thread's if
+    /// there is one, so that a group that runs often allocates its wakers once.
+    pub(crate) fn take(len: usize) -> Box<WakeTable> {
+        match SPARE
+            .try_with(|spare| spare.borrow_mut().pop())
+            .ok()
+            .flatten()
+        {
+            Some(mut table) => {
+                table.grow(len);
+                table
+            }
+            None => Box::new(WakeTable::idle(len)),
+        }
+    }
+
+    /// Keeps the table as a spare for [`WakeTable::take`] when nothing outside it still holds
+    /// one of its wakers (then no stale wake can reach the next group); drops it otherwise.
+    pub(crate) fn give_back(mut self: Box<Self>) {
+        let alone = Arc::strong_count(&self.shared) == 1 + self.slots.len()
+            && self.slots.iter().all(|slot| Arc::strong_count(slot) == 1);
+        if !alone || self.slots.len() > SPARE_SLOTS {
+            return;
+        }
+        drop(self.shared.parent.take());
+        lock(&self.shared.woken).clear();
+        for slot in &self.slots {
+            slot.queued.store(false, Ordering::Relaxed);
+        }
+        self.scheduled.clear();
+        let _ = SPARE.try_with(|spare| {
+            let mut spare = spare.borrow_mut();
+            if spare.len() < SPARE_TABLES {
+                spare.push(self);
+            }
+        });
+    }
+
     /// Polls slot `index` through `poll`, with a context whose waker is the slot's own.
     pub(crate) fn poll_slot<R>(&self, index: usize, poll: impl FnOnce(&mut Context<'_>) -> R) -> R {
         let slot = &self.slots[index];
@@ -125,6 +162,17 @@ impl WakeTable {
         let waker = waker_ref(slot);
         poll(&mut Context::from_waker(&waker))
     }
+}
+
+/// Spare tables a thread keeps, and the most slots a kept table may have: enough for nested
+/// groups and the branch counts people write, small enough to be no memory concern.
+const SPARE_TABLES: usize = 16;
+const SPARE_SLOTS: usize = 64;
+
+thread_local! {
+    // Boxed: a table moves between a group and this list whole, never its contents.
+    #[allow(clippy::vec_box)]
+    static SPARE: RefCell<Vec<Box<WakeTable>>> = const { RefCell::new(Vec::new()) };
 }
 
 fn slot_index(index: usize) -> u32 {
@@ -147,8 +195,10 @@ mod tests {
     #[test]
     fn a_slot_woken_twice_is_due_once_and_the_parent_is_woken() {
         let parent = Arc::new(CountingWaker(Default::default()));
-        let mut table = WakeTable::new(3, true);
+        let mut table = WakeTable::idle(3);
         table.register(&Waker::from(Arc::clone(&parent)));
+        (0..3).for_each(|i| table.schedule(i));
+        table.schedule(1);
         let mut due = Vec::new();
         table.drain_due(&mut due);
         assert_eq!(
@@ -172,5 +222,34 @@ mod tests {
             1,
             "the parent is woken until it re-registers"
         );
+    }
+
+    #[test]
+    fn a_table_is_reused_only_when_none_of_its_wakers_is_held_elsewhere() {
+        let held = WakeTable::take(2);
+        let held_shared = Arc::as_ptr(&held.shared);
+        let escaped = held.waker(1);
+        held.give_back();
+        let fresh = WakeTable::take(2);
+        assert_ne!(
+            Arc::as_ptr(&fresh.shared),
+            held_shared,
+            "a table with a live waker is not reused"
+        );
+        drop(escaped);
+
+        let fresh_shared = Arc::as_ptr(&fresh.shared);
+        fresh.waker(0).wake_by_ref();
+        fresh.give_back();
+        let mut reused = WakeTable::take(3);
+        assert_eq!(
+            Arc::as_ptr(&reused.shared),
+            fresh_shared,
+            "a table nobody else holds is reused"
+        );
+        let mut due = Vec::new();
+        reused.drain_due(&mut due);
+        assert!(due.is_empty(), "a reused table starts with nothing due");
+        assert_eq!(reused.slots.len(), 3, "and grows to the size asked for");
     }
 }

@@ -58,8 +58,9 @@ async fn dropping_a_spawned_group_aborts_its_tasks() {
     let mut group = Box::pin(parallel! {
         spawn;
         forever => async move {
-            let _guard = guard;
+            // Locals drop in reverse order: the guard records first, then the signal goes.
             let _tell_on_drop = dropped_tx;
+            let _guard = guard;
             let _ = started_tx.send(());
             std::future::pending::<()>().await
         },

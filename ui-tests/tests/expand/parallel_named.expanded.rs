@@ -6,7 +6,7 @@ async fn fetch_posts(id: u32) -> [u32; 2] {
     [id, id + 1]
 }
 pub async fn run(id: u32) {
-    let r = ::async_dsl::__private::group(
+    let r = ::async_dsl::__private::join(
             ::async_dsl::__private::Cons::new(
                 ::async_dsl::__private::JoinSlot::new(fetch_user(id)),
                 ::async_dsl::__private::Cons::new(

@@ -2,7 +2,7 @@ use async_dsl::parallel;
 pub async fn run() {
     let _ = ::async_dsl::__private::timeout(
             ::core::time::Duration::from_nanos(1500000000u64),
-            ::async_dsl::__private::group(
+            ::async_dsl::__private::join(
                 ::async_dsl::__private::Cons::new(
                     ::async_dsl::__private::JoinSlot::new(async { 1 }),
                     ::async_dsl::__private::Cons::new(

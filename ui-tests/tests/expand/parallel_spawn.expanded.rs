@@ -1,6 +1,6 @@
 use async_dsl::parallel;
 pub async fn run() {
-    let _ = ::async_dsl::__private::group(
+    let _ = ::async_dsl::__private::join(
             ::async_dsl::__private::Cons::new(
                 ::async_dsl::__private::JoinSlot::new(
                     ::async_dsl::__private::spawn(async { 1 }),

@@ -1,6 +1,6 @@
 use async_dsl::try_parallel;
 pub async fn run() -> Result<(), String> {
-    let r = ::async_dsl::__private::group(
+    let r = ::async_dsl::__private::join(
             ::async_dsl::__private::Cons::new(
                 ::async_dsl::__private::TrySlot::first(async { Ok::<u32, String>(1) }),
                 ::async_dsl::__private::Cons::new(
