@@ -147,17 +147,23 @@ where
         if O::WRITTEN_ORDER {
             due.sort_unstable();
         }
+        let mut early = None;
         for &index in &due {
             let index = index as usize;
             match wakers.poll_slot(index, |cx| slots.as_mut().poll_at(index, cx)) {
                 Poll::Pending => {}
                 Poll::Ready(ControlFlow::Continue(())) => *remaining -= 1,
-                Poll::Ready(ControlFlow::Break(early)) => {
-                    return Poll::Ready(stop(slots, this.finish, early, this.wakers.take()));
+                Poll::Ready(ControlFlow::Break(stopped)) => {
+                    early = Some(stopped);
+                    break;
                 }
             }
         }
+        // Before returning the table, so its buffer is reused by the next group too.
         wakers.recycle(due);
+        if let Some(early) = early {
+            return Poll::Ready(stop(slots, this.finish, early, this.wakers.take()));
+        }
         if *remaining > 0 {
             return Poll::Pending;
         }

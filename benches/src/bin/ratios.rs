@@ -9,7 +9,7 @@ use std::future::Future;
 use std::path::Path;
 
 use async_dsl::{parallel, race};
-use async_dsl_benches::{fan_out, ready, runtime, yielding, yielding_unit};
+use async_dsl_benches::{drive, fan_out, ready, runtime, yielding, yielding_unit};
 use futures_concurrency::prelude::*;
 use peak_alloc::PeakAlloc;
 
@@ -40,7 +40,45 @@ fn items(group: &str) -> Option<f64> {
 fn main() {
     times();
     sizes();
+    per_group_heap();
     memory();
+}
+
+/// Peak heap one group takes while it runs, after a warm-up run on this thread.
+fn heap_of<F: Future>(make: impl Fn() -> F) -> usize {
+    drive(make());
+    HEAP.reset_peak_usage();
+    let before = HEAP.current_usage();
+    drive(make());
+    HEAP.peak_usage() - before
+}
+
+fn per_group_heap() {
+    println!(
+        "| heap a group takes while it runs (after one warm-up on the thread) | async_dsl | tokio | futures-concurrency |"
+    );
+    println!("|---|---:|---:|---:|");
+    println!(
+        "| join of 3, ready | {} B | {} B | {} B |",
+        heap_of(|| parallel!(ready(1), ready(2), ready(3))),
+        heap_of(|| async { tokio::join!(ready(1), ready(2), ready(3)) }),
+        heap_of(|| (ready(1), ready(2), ready(3)).join()),
+    );
+    println!(
+        "| join of 3, yield once | {} B | {} B | {} B |",
+        heap_of(|| parallel!(yielding(1), yielding(2), yielding(3))),
+        heap_of(|| async { tokio::join!(yielding(1), yielding(2), yielding(3)) }),
+        heap_of(|| (yielding(1), yielding(2), yielding(3)).join()),
+    );
+    println!(
+        "| race of 2, yield once | {} B | {} B | {} B |",
+        heap_of(|| race!(yielding(1), yielding(2))),
+        heap_of(|| async {
+            tokio::select! { v = yielding(1) => v, v = yielding(2) => v }
+        }),
+        heap_of(|| (yielding(1), yielding(2)).race()),
+    );
+    println!();
 }
 
 fn times() {
