@@ -46,8 +46,13 @@
 //! and produces a future; nothing is polled until that future is. Branches run concurrently
 //! on the task that polls it (no `Send` or `'static` bound, so they may borrow locals), each
 //! with its own waker: a branch is polled again only after it was woken, so a wake costs
-//! O(1) however many branches there are. Dropping the future drops every unfinished
-//! branch. A panic in a branch reaches the caller.
+//! O(1) however many branches there are. A group whose branches finish in its first poll
+//! allocates nothing. Dropping the future drops every unfinished branch. A panic in a branch
+//! reaches the caller.
+//!
+//! Joins poll their first round in written order; races start at a random branch (or in
+//! written order with `biased;`). After the first round, woken branches are polled in the
+//! order they woke.
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
 
 mod borrowed;

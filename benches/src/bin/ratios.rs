@@ -180,71 +180,18 @@ fn sizes() {
         )),
         size(&(yielding(1), yielding(2), yielding(3)).join()),
     );
+    // `twelve!(m!)` is `m!(ready(1), …, ready(12))`; `twelve!()` the plain tuple.
+    macro_rules! twelve {
+        ($($call:tt)*) => {
+            $($call)*(ready(1), ready(2), ready(3), ready(4), ready(5), ready(6), ready(7), ready(8), ready(9), ready(10), ready(11), ready(12))
+        };
+    }
     row(
         "join of 12 (ready)",
-        size(&parallel!(
-            ready(1),
-            ready(2),
-            ready(3),
-            ready(4),
-            ready(5),
-            ready(6),
-            ready(7),
-            ready(8),
-            ready(9),
-            ready(10),
-            ready(11),
-            ready(12)
-        )),
-        size(&async {
-            tokio::join!(
-                ready(1),
-                ready(2),
-                ready(3),
-                ready(4),
-                ready(5),
-                ready(6),
-                ready(7),
-                ready(8),
-                ready(9),
-                ready(10),
-                ready(11),
-                ready(12)
-            )
-        }),
-        size(&async {
-            futures::join!(
-                ready(1),
-                ready(2),
-                ready(3),
-                ready(4),
-                ready(5),
-                ready(6),
-                ready(7),
-                ready(8),
-                ready(9),
-                ready(10),
-                ready(11),
-                ready(12)
-            )
-        }),
-        size(
-            &(
-                ready(1),
-                ready(2),
-                ready(3),
-                ready(4),
-                ready(5),
-                ready(6),
-                ready(7),
-                ready(8),
-                ready(9),
-                ready(10),
-                ready(11),
-                ready(12),
-            )
-                .join(),
-        ),
+        size(&twelve!(parallel!)),
+        size(&async { twelve!(tokio::join!) }),
+        size(&async { twelve!(futures::join!) }),
+        size(&twelve!().join()),
     );
     row(
         "race of 2 (yield once)",
