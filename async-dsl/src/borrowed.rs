@@ -80,7 +80,12 @@ impl<'a> Lazy<'a> {
             .woken_more
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner);
-        let low = (0..64).filter(move |i| bits & (1 << i) != 0);
+        // Only the set bits, lowest first.
+        let low = std::iter::successors((bits != 0).then_some(bits), |&rest| {
+            let rest = rest & (rest - 1); // `rest` is never zero here
+            (rest != 0).then_some(rest)
+        })
+        .map(|rest| rest.trailing_zeros() as usize);
         (
             self.table.into_inner(),
             low.chain(more.into_iter().map(|i| i as usize)),
