@@ -196,8 +196,7 @@ mod tests {
         assert_eq!(woken.collect::<Vec<_>>(), [0, 2, 70]);
 
         kept.wake_by_ref();
-        let mut due = Vec::new();
-        table.drain_due(&mut due);
+        let due = table.take_due();
         assert_eq!(
             due,
             [2],

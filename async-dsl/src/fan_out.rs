@@ -96,7 +96,6 @@ where
         wakers.register(cx.waker());
 
         let mut budget = POLL_BUDGET;
-        let mut due = Vec::new();
         loop {
             // Start new items while there is room.
             while *this.in_flight < *this.limit {
@@ -125,8 +124,9 @@ where
                 wakers.schedule(index);
             }
 
-            wakers.drain_due(&mut due);
+            let due = wakers.take_due();
             if due.is_empty() {
+                wakers.recycle(due);
                 break;
             }
             for &index in &due {
@@ -157,7 +157,7 @@ where
                     return Poll::Ready(finish(this.collect));
                 }
             }
-            due.clear();
+            wakers.recycle(due);
             if budget == 0 {
                 cx.waker().wake_by_ref();
                 return Poll::Pending;

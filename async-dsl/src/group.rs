@@ -142,10 +142,14 @@ where
         };
 
         wakers.register(cx.waker());
-        let mut due = Vec::new();
-        wakers.drain_due(&mut due);
+        let mut due = wakers.take_due();
         if O::WRITTEN_ORDER {
             due.sort_unstable();
+        } else if O::RANDOM_START && due.len() > 1 {
+            // Slots come in index order; a race rotates it so that no branch wins ties of
+            // one round by its position.
+            let shift = crate::rand::below(due.len());
+            due.rotate_left(shift);
         }
         let mut early = None;
         for &index in &due {
@@ -159,7 +163,7 @@ where
                 }
             }
         }
-        // Before returning the table, so its buffer is reused by the next group too.
+        // Before the table is given back, so its buffer is reused by the next group too.
         wakers.recycle(due);
         if let Some(early) = early {
             return Poll::Ready(stop(slots, this.finish, early, this.wakers.take()));

@@ -1,41 +1,58 @@
 //! Per-branch wakers: the bookkeeping that lets a group re-poll only the branches that were
 //! woken.
 //!
-//! Every branch slot owns one [`SlotWaker`]. Waking it pushes the slot's index onto a shared
-//! ready list (once, until the group polls it again) and wakes the task that polls the group.
-//! A group drains the list on each poll, so the cost of a wake is O(woken), not O(branches).
-//! Slot wakers are allocated once per slot and reused for every future that slot runs, so a
-//! `for` fan-out over a million items with `limit = 64` allocates 64 of them.
+//! Every branch slot owns one slot waker. Waking it marks the slot due (once, until the group
+//! polls it again) and wakes the task that polls the group; a group polls only the slots due,
+//! so the cost of a wake is O(1) and of a poll O(woken), not O(branches). Slots 0 to 63 are
+//! marked in one atomic bit mask (a wake is one `fetch_or`, a drain one `swap`); any further
+//! slots go on a locked list. Slot wakers are allocated once per slot and reused for every
+//! future that slot runs, so a `for` fan-out over a million items with `limit = 64`
+//! allocates 64 of them, and fixed groups reuse whole tables per thread.
 
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Waker};
 
 use futures_util::task::{ArcWake, AtomicWaker, waker_ref};
+
+/// Slots below this index are marked in the bit mask.
+const MASKED: usize = 64;
 
 /// What every slot waker of one group shares.
 #[derive(Debug, Default)]
 struct Shared {
     /// The waker of the task polling the group.
     parent: AtomicWaker,
-    /// Slots woken since the group last drained the list.
-    woken: Mutex<Vec<u32>>,
+    /// Slots `0..64` woken since the group last drained.
+    low: AtomicU64,
+    /// Slots from 64 on woken since the group last drained, in wake order.
+    high: Mutex<Vec<u32>>,
 }
 
 #[derive(Debug)]
 struct SlotWaker {
     shared: Arc<Shared>,
     index: u32,
-    /// Set while the index sits on a ready list, so repeated wakes enqueue it once.
+    /// For slots from 64 on: set while the index sits on the list, so it is listed once.
     queued: AtomicBool,
 }
 
 impl ArcWake for SlotWaker {
     fn wake_by_ref(arc_self: &Arc<Self>) {
-        if !arc_self.queued.swap(true, Ordering::AcqRel) {
-            lock(&arc_self.shared.woken).push(arc_self.index);
-            arc_self.shared.parent.wake();
+        let shared = &arc_self.shared;
+        let index = arc_self.index as usize;
+        let newly_due = if index < MASKED {
+            let bit = 1 << index;
+            shared.low.fetch_or(bit, Ordering::AcqRel) & bit == 0
+        } else if !arc_self.queued.swap(true, Ordering::AcqRel) {
+            lock(&shared.high).push(arc_self.index);
+            true
+        } else {
+            false
+        };
+        if newly_due {
+            shared.parent.wake();
         }
     }
 }
@@ -45,13 +62,16 @@ fn lock(list: &Mutex<Vec<u32>>) -> std::sync::MutexGuard<'_, Vec<u32>> {
     list.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// The slot wakers of one group and the list of slots due for a poll.
+/// The slot wakers of one group and the record of which slots are due for a poll.
 #[derive(Debug)]
 pub(crate) struct WakeTable {
     shared: Arc<Shared>,
     slots: Vec<Arc<SlotWaker>>,
-    /// Slots the group itself scheduled (new work), kept apart from the locked list.
-    scheduled: Vec<u32>,
+    /// Slots the group itself scheduled (new work): `0..64` as bits, the rest listed.
+    scheduled_low: u64,
+    scheduled_high: Vec<u32>,
+    /// The buffer `take_due` lends out, kept to reuse its allocation.
+    due: Vec<u32>,
 }
 
 impl WakeTable {
@@ -60,7 +80,9 @@ impl WakeTable {
         let mut table = WakeTable {
             shared: Arc::default(),
             slots: Vec::with_capacity(len),
-            scheduled: Vec::new(),
+            scheduled_low: 0,
+            scheduled_high: Vec::new(),
+            due: Vec::new(),
         };
         table.grow(len);
         table
@@ -86,8 +108,10 @@ impl WakeTable {
     /// Schedules slot `index` for a poll without waking anyone (the group is being polled);
     /// a slot already due is not scheduled twice.
     pub(crate) fn schedule(&mut self, index: usize) {
-        if !self.slots[index].queued.swap(true, Ordering::AcqRel) {
-            self.scheduled.push(slot_index(index));
+        if index < MASKED {
+            self.scheduled_low |= 1 << index;
+        } else if !self.slots[index].queued.swap(true, Ordering::AcqRel) {
+            self.scheduled_high.push(slot_index(index));
         }
     }
 
@@ -96,24 +120,27 @@ impl WakeTable {
         futures_util::task::waker(Arc::clone(&self.slots[index]))
     }
 
-    /// Moves the slots due for a poll into `into` (which must be empty): first those the
-    /// group scheduled, then the woken ones in the order they were woken.
-    pub(crate) fn drain_due(&mut self, into: &mut Vec<u32>) {
-        std::mem::swap(into, &mut self.scheduled);
-        let mut woken = lock(&self.shared.woken);
-        if into.is_empty() {
-            std::mem::swap(into, &mut woken);
-        } else {
-            into.append(&mut woken);
+    /// The slots due for a poll, each once: slots `0..64` in index order, then the others,
+    /// those the group scheduled first. Hand the buffer back with [`WakeTable::recycle`].
+    pub(crate) fn take_due(&mut self) -> Vec<u32> {
+        let mut due = std::mem::take(&mut self.due);
+        let mut low =
+            std::mem::take(&mut self.scheduled_low) | self.shared.low.swap(0, Ordering::AcqRel);
+        while low != 0 {
+            due.push(low.trailing_zeros());
+            low &= low - 1;
         }
+        if self.slots.len() > MASKED {
+            due.append(&mut self.scheduled_high);
+            due.append(&mut lock(&self.shared.high));
+        }
+        due
     }
 
-    /// Gives back a drained (and processed) buffer so its allocation is reused.
-    pub(crate) fn recycle(&mut self, mut buffer: Vec<u32>) {
-        if self.scheduled.is_empty() {
-            buffer.clear();
-            self.scheduled = buffer;
-        }
+    /// Gives back the buffer of [`WakeTable::take_due`], so its allocation is reused.
+    pub(crate) fn recycle(&mut self, mut due: Vec<u32>) {
+        due.clear();
+        self.due = due;
     }
 
     /// A table with at least `len` slots, none of them due: a spare one of this thread's if
@@ -135,17 +162,15 @@ impl WakeTable {
     /// Keeps the table as a spare for [`WakeTable::take`] when nothing outside it still holds
     /// one of its wakers (then no stale wake can reach the next group); drops it otherwise.
     pub(crate) fn give_back(mut self: Box<Self>) {
+        // Spares have at most `MASKED` slots, so only the mask needs resetting.
         let alone = Arc::strong_count(&self.shared) == 1 + self.slots.len()
             && self.slots.iter().all(|slot| Arc::strong_count(slot) == 1);
-        if !alone || self.slots.len() > SPARE_SLOTS {
+        if !alone || self.slots.len() > MASKED {
             return;
         }
         drop(self.shared.parent.take());
-        lock(&self.shared.woken).clear();
-        for slot in &self.slots {
-            slot.queued.store(false, Ordering::Relaxed);
-        }
-        self.scheduled.clear();
+        self.shared.low.store(0, Ordering::Relaxed);
+        self.scheduled_low = 0;
         let _ = SPARE.try_with(|spare| {
             let mut spare = spare.borrow_mut();
             if spare.len() < SPARE_TABLES {
@@ -157,17 +182,18 @@ impl WakeTable {
     /// Polls slot `index` through `poll`, with a context whose waker is the slot's own.
     pub(crate) fn poll_slot<R>(&self, index: usize, poll: impl FnOnce(&mut Context<'_>) -> R) -> R {
         let slot = &self.slots[index];
-        // Cleared before the poll: a wake during or after it schedules the slot again.
-        slot.queued.store(false, Ordering::Release);
+        if index >= MASKED {
+            // Cleared before the poll: a wake during or after it lists the slot again.
+            slot.queued.store(false, Ordering::Release);
+        }
         let waker = waker_ref(slot);
         poll(&mut Context::from_waker(&waker))
     }
 }
 
-/// Spare tables a thread keeps, and the most slots a kept table may have: enough for nested
-/// groups and the branch counts people write, small enough to be no memory concern.
+/// Spare tables a thread keeps: enough for nested groups, small enough to be no memory
+/// concern (a spare has at most 64 slots).
 const SPARE_TABLES: usize = 16;
-const SPARE_SLOTS: usize = 64;
 
 thread_local! {
     // Boxed: a table moves between a group and this list whole, never its contents.
@@ -193,19 +219,14 @@ mod tests {
     }
 
     #[test]
-    fn a_slot_woken_twice_is_due_once_and_the_parent_is_woken() {
+    fn a_slot_woken_twice_is_due_once_and_the_parent_is_woken_once() {
         let parent = Arc::new(CountingWaker(Default::default()));
         let mut table = WakeTable::idle(3);
         table.register(&Waker::from(Arc::clone(&parent)));
         (0..3).for_each(|i| table.schedule(i));
         table.schedule(1);
-        let mut due = Vec::new();
-        table.drain_due(&mut due);
-        assert_eq!(
-            due,
-            [0, 1, 2],
-            "every slot is due for its first poll, in order"
-        );
+        let due = table.take_due();
+        assert_eq!(due, [0, 1, 2], "scheduled slots come in order, each once");
         let saved = (0..3)
             .map(|i| table.poll_slot(i, |cx| cx.waker().clone()))
             .collect::<Vec<_>>();
@@ -214,9 +235,8 @@ mod tests {
         saved[2].wake_by_ref();
         saved[2].wake_by_ref();
         saved[0].wake_by_ref();
-        let mut due = Vec::new();
-        table.drain_due(&mut due);
-        assert_eq!(due, [2, 0], "woken slots come in wake order, each once");
+        let due = table.take_due();
+        assert_eq!(due, [0, 2], "woken slots come each once");
         assert_eq!(
             parent.0.load(Ordering::SeqCst),
             1,
@@ -247,9 +267,30 @@ mod tests {
             fresh_shared,
             "a table nobody else holds is reused"
         );
-        let mut due = Vec::new();
-        reused.drain_due(&mut due);
-        assert!(due.is_empty(), "a reused table starts with nothing due");
+        assert!(
+            reused.take_due().is_empty(),
+            "a reused table starts with nothing due"
+        );
         assert_eq!(reused.slots.len(), 3, "and grows to the size asked for");
+    }
+
+    #[test]
+    fn slots_past_the_mask_are_listed_in_wake_order_each_once() {
+        let mut table = WakeTable::idle(70);
+        let wakers: Vec<Waker> = (0..70).map(|i| table.waker(i)).collect();
+        wakers[69].wake_by_ref();
+        wakers[3].wake_by_ref();
+        wakers[66].wake_by_ref();
+        wakers[69].wake_by_ref();
+        table.schedule(65);
+        table.schedule(1);
+        assert_eq!(table.take_due(), [1, 3, 65, 69, 66]);
+        table.poll_slot(69, |_| ());
+        wakers[69].wake_by_ref();
+        assert_eq!(
+            table.take_due(),
+            [69],
+            "polling a listed slot lets it be listed again"
+        );
     }
 }

@@ -89,6 +89,20 @@ async fn unbiased_race_is_fair_over_many_rounds() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn unbiased_race_is_fair_when_branches_wake_in_the_same_round() {
+    let mut wins = [0u32; 2];
+    for _ in 0..2_000 {
+        // Both timers fire at the same instant, so both branches are due in one poll.
+        let winner = race!(after(10, "a"), after(10, "b")).await;
+        wins[usize::from(winner == "b")] += 1;
+    }
+    assert!(
+        wins.iter().all(|&n| (800..1_200).contains(&n)),
+        "wins per branch: {wins:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
 async fn biased_race_polls_in_written_order() {
     for _ in 0..100 {
         let winner = race!(biased; async { 0 }, async { 1 }, async { 2 }).await;
