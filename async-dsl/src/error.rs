@@ -66,12 +66,22 @@ pub struct AllFailed<E> {
 }
 
 impl<E> AllFailed<E> {
-    /// Wraps the errors of every branch.
+    /// Wraps the errors of every branch (`race_ok!` does this for you).
+    ///
+    /// ```
+    /// let failed = async_dsl::AllFailed::new(vec!["a down", "b down"]);
+    /// assert_eq!(failed.len(), 2, "dereferences to the errors");
+    /// ```
     pub fn new(errors: E) -> Self {
         AllFailed { errors }
     }
 
     /// The errors of every branch.
+    ///
+    /// ```
+    /// let failed = async_dsl::AllFailed::new(("timeout", 503));
+    /// assert_eq!(failed.into_inner(), ("timeout", 503));
+    /// ```
     pub fn into_inner(self) -> E {
         self.errors
     }

@@ -194,3 +194,21 @@ async fn timeout_passes_the_output_through_in_time() {
     let r = r.expect("both finish within 300 ms");
     assert_eq!((r.a.as_str(), r.b.len()), ("user 1", 2));
 }
+
+#[tokio::test(start_paused = true)]
+async fn expansion_names_do_not_clash_with_the_callers() {
+    // A caller's type named like the expansion's value struct, and locals named like the
+    // expansion's own bindings.
+    #[derive(Debug, PartialEq)]
+    struct Parallel(u8);
+    let (result, v0, never, winner) = (1, 2, 3, 4);
+    let r = parallel! {
+        a => async { result + v0 },
+        b => async { never + winner },
+        c => async { Parallel(9) },
+    }
+    .await;
+    assert_eq!((r.a, r.b, r.c), (3, 7, Parallel(9)));
+    let empty: Vec<u8> = parallel! { for x in Vec::<u8>::new() => async move { x } }.await;
+    assert!(empty.is_empty());
+}
