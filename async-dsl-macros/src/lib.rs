@@ -1,9 +1,11 @@
 //! Procedural macros of [`async-dsl`](https://docs.rs/async-dsl). Depend on `async-dsl`, which
 //! re-exports every macro here with its documentation; expansions refer to it by path.
 
+mod attr_args;
 mod duration;
 mod expand;
 mod input;
+mod layers;
 mod parallel;
 mod race;
 
@@ -31,4 +33,22 @@ pub fn race(input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn race_ok(input: TokenStream) -> TokenStream {
     race::expand_ok(input.into()).into()
+}
+
+/// See `async_dsl::throttled`.
+#[proc_macro_attribute]
+pub fn throttled(args: TokenStream, item: TokenStream) -> TokenStream {
+    layers::expand(layers::Kind::Throttled, args.into(), item.into()).into()
+}
+
+/// See `async_dsl::timeout`.
+#[proc_macro_attribute]
+pub fn timeout(args: TokenStream, item: TokenStream) -> TokenStream {
+    layers::expand(layers::Kind::Timeout, args.into(), item.into()).into()
+}
+
+/// See `async_dsl::retry`.
+#[proc_macro_attribute]
+pub fn retry(args: TokenStream, item: TokenStream) -> TokenStream {
+    layers::expand(layers::Kind::Retry, args.into(), item.into()).into()
 }

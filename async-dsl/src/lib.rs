@@ -55,13 +55,16 @@
 //! order they woke.
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
 
+mod attributes;
 mod borrowed;
 mod error;
 mod fan_out;
 mod group;
 mod rand;
+mod retry;
 mod slot;
 mod spawn;
+mod throttle;
 mod timeout;
 mod wake;
 
@@ -69,7 +72,10 @@ mod wake;
 #[path = "private.rs"]
 pub mod __private;
 
+pub use attributes::{retry, throttled, timeout};
 pub use error::{AllFailed, Elapsed};
+pub use retry::Backoff;
+pub use throttle::{KeyedPermit, KeyedThrottle, Permit, Throttle};
 
 /// Runs every branch concurrently and resolves to all their outputs, typed.
 ///

@@ -98,3 +98,39 @@ where
 {
     futures_util::TryFutureExt::err_into(future)
 }
+
+/// The throttle of a `#[throttled]` function; arguments were checked at compile time
+/// (`concurrency` 0 means none).
+pub fn throttle(rate: u32, per: Duration, burst: u32, concurrency: usize) -> crate::Throttle {
+    use core::num::{NonZeroU32, NonZeroUsize};
+    let one = NonZeroU32::MIN;
+    let throttle = crate::Throttle::new(NonZeroU32::new(rate).unwrap_or(one), per)
+        .burst(NonZeroU32::new(burst).unwrap_or(one));
+    match NonZeroUsize::new(concurrency) {
+        Some(limit) => throttle.concurrency(limit),
+        None => throttle,
+    }
+}
+
+/// The keyed throttle of a `#[throttled(key = ..)]` function.
+pub fn keyed_throttle(
+    rate: u32,
+    per: Duration,
+    burst: u32,
+    concurrency: usize,
+) -> crate::KeyedThrottle {
+    crate::KeyedThrottle::new(move || throttle(rate, per, burst, concurrency))
+}
+
+/// `#[timeout]`: the body's future with its output type named, so `?` inside it infers.
+pub fn timeout_as<T, F: Future<Output = T>>(after: Duration, future: F) -> Timeout<F> {
+    Timeout::new(after, future)
+}
+
+/// `#[retry]`: one attempt, its output type named, so `?` inside it infers.
+pub fn attempt<T, F: Future<Output = T>>(future: F) -> F {
+    future
+}
+
+pub use crate::retry::Backoff;
+pub use tokio::time::sleep;

@@ -1,0 +1,167 @@
+//! The attributes on `async fn`, re-exported with their documentation.
+//!
+//! Stacked, they apply in written order, the top one outermost:
+//!
+//! ```
+//! use async_dsl::{retry, throttled, timeout};
+//!
+//! #[timeout("5s")]                              // 5 s for the whole call, every attempt included
+//! #[retry(times = 3, backoff = "100ms..1s")]    // up to 4 attempts
+//! #[throttled(rate = 5)]                        // each attempt waits its turn
+//! async fn call_partner(q: u32) -> Result<u32, std::io::Error> {
+//!     Ok(q * 2)
+//! }
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() { assert_eq!(call_partner(21).await.unwrap(), 42); }
+//! ```
+
+/// Limits how often (and how many at once) calls of an `async fn` start; callers over the
+/// limit wait, served in arrival order.
+///
+/// Arguments: `rate = N` (required: calls per window), `per = "1m"` (the window, default
+/// `"1s"`), `burst = N` (up to N may start at once after a quiet spell, default 1),
+/// `concurrency = N` (at most N calls in flight), `key = expr` (a separate limit per value of
+/// `expr`, which may use the arguments). Calls are spaced evenly (GCRA): `rate = 5` starts
+/// one every 200 ms. A caller dropped while waiting gives its place to the next. One limiter
+/// serves the function in the whole process (for a method, all its receivers), created on
+/// first use.
+///
+/// ```
+/// use async_dsl::throttled;
+/// use tokio::time::{Duration, Instant};
+///
+/// #[throttled(rate = 5)]
+/// async fn call_partner_api(q: u32) -> u32 {
+///     q + 1
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() {
+/// let start = Instant::now();
+/// for q in 0..3 {
+///     call_partner_api(q).await;
+/// }
+/// assert_eq!(start.elapsed(), Duration::from_millis(400)); // started at 0, 200, 400 ms
+/// # }
+/// ```
+///
+/// The same without the attribute:
+///
+/// ```
+/// use async_dsl::Throttle;
+/// use std::{num::NonZeroU32, sync::OnceLock, time::Duration};
+///
+/// async fn call_partner_api(q: u32) -> u32 {
+///     static LIMIT: OnceLock<Throttle> = OnceLock::new();
+///     let _permit = LIMIT
+///         .get_or_init(|| Throttle::new(NonZeroU32::new(5).unwrap(), Duration::from_secs(1)))
+///         .acquire()
+///         .await;
+///     q + 1
+/// }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() { assert_eq!(call_partner_api(1).await, 2); }
+/// ```
+#[doc(inline)]
+pub use async_dsl_macros::throttled;
+
+/// Cuts a call off after a duration.
+///
+/// A function returning `Result<T, E>` with `E: From<Elapsed>` keeps its signature and
+/// returns `Err(E::from(Elapsed))` at expiry; any other return type `T` becomes
+/// `Result<T, Elapsed>`. The call's future is dropped at expiry.
+///
+/// ```
+/// use async_dsl::{Elapsed, timeout};
+/// use std::time::Duration;
+///
+/// #[timeout("1s")]
+/// async fn slow() -> u32 {
+///     tokio::time::sleep(Duration::from_secs(5)).await;
+///     1
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() {
+/// let r: Result<u32, Elapsed> = slow().await;
+/// assert_eq!(r, Err(Elapsed::default()));
+/// # }
+/// ```
+///
+/// The same without the attribute:
+///
+/// ```
+/// use async_dsl::Elapsed;
+/// use std::time::Duration;
+///
+/// async fn slow() -> Result<u32, Elapsed> {
+///     tokio::time::timeout(Duration::from_secs(1), async {
+///         tokio::time::sleep(Duration::from_secs(5)).await;
+///         1
+///     })
+///     .await
+///     .map_err(|_| Elapsed::default())
+/// }
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() { assert!(slow().await.is_err()); }
+/// ```
+#[doc(inline)]
+pub use async_dsl_macros::timeout;
+
+/// Retries a call that returns `Err`: up to `times` retries after the first attempt, waiting
+/// with exponential backoff and jitter between the attempts; the last error is returned.
+///
+/// Arguments: `times = N` (required), `backoff = "100ms..5s"` (retry `k`, from 0, waits a
+/// random time between the lower bound and `lower * 2^k`, capped at the upper bound; this is
+/// the default), `when = path` (a `fn(&E) -> bool` that picks which errors are retried).
+///
+/// Each attempt runs the function body again; arguments the body consumes by value are gone
+/// after the first attempt, so clone them inside the body (the compiler says so).
+///
+/// ```
+/// use async_dsl::retry;
+/// use std::sync::atomic::{AtomicU32, Ordering};
+///
+/// static CALLS: AtomicU32 = AtomicU32::new(0);
+///
+/// fn is_transient(e: &String) -> bool { e.starts_with("busy") }
+///
+/// #[retry(times = 3, backoff = "10ms..1s", when = is_transient)]
+/// async fn flaky() -> Result<u32, String> {
+///     match CALLS.fetch_add(1, Ordering::SeqCst) {
+///         0 | 1 => Err("busy".to_string()),
+///         n => Ok(n),
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() {
+/// assert_eq!(flaky().await, Ok(2)); // two failures, then success on the third attempt
+/// # }
+/// ```
+///
+/// The same without the attribute:
+///
+/// ```
+/// use async_dsl::Backoff;
+/// use std::time::Duration;
+///
+/// async fn flaky_once() -> Result<u32, String> { Ok(2) }
+///
+/// async fn flaky() -> Result<u32, String> {
+///     let mut backoff = Backoff::new(3, Duration::from_millis(10), Duration::from_secs(1));
+///     loop {
+///         match flaky_once().await {
+///             Ok(v) => return Ok(v),
+///             Err(e) => match backoff.next(&e, |e| e.starts_with("busy")) {
+///                 Some(wait) => tokio::time::sleep(wait).await,
+///                 None => return Err(e),
+///             },
+///         }
+///     }
+/// }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() { assert_eq!(flaky().await, Ok(2)); }
+/// ```
+#[doc(inline)]
+pub use async_dsl_macros::retry;

@@ -1,0 +1,226 @@
+//! Rate and concurrency limits on Tokio's clock, with waiters served in arrival order.
+//!
+//! Written here rather than taken from `governor`: governor reads its own clock, so it cannot
+//! be tested on Tokio's paused clock, and it keeps no queue, so waiters race for each slot
+//! instead of being served in the order they came.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hash};
+use std::num::{NonZeroU32, NonZeroUsize};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::time::Instant;
+
+/// Starts calls at most `rate` per `per`, evenly spaced (GCRA), optionally with a burst and a
+/// limit on calls in flight. Callers over the limit wait; they are served in arrival order,
+/// and one that is dropped while waiting gives its place to the next.
+///
+/// ```
+/// use async_dsl::Throttle;
+/// use std::num::NonZeroU32;
+/// use std::time::Duration;
+/// use tokio::time::Instant;
+///
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() {
+/// let limit = Throttle::new(NonZeroU32::new(5).unwrap(), Duration::from_secs(1));
+/// let start = Instant::now();
+/// for _ in 0..3 {
+///     let _permit = limit.acquire().await; // hold it for the call
+/// }
+/// assert_eq!(start.elapsed(), Duration::from_millis(400)); // at 0, 200 and 400 ms
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct Throttle {
+    /// Time between two starts: `per / rate`.
+    interval: Duration,
+    /// How far ahead of its theoretical time a call may start: `interval * (burst - 1)`.
+    tolerance: Duration,
+    /// The theoretical arrival time of the next call; `None` before the first. Behind Tokio's
+    /// fair mutex, whose queue of lockers is the queue of waiters.
+    next: tokio::sync::Mutex<Option<Instant>>,
+    /// Calls in flight, when limited.
+    in_flight: Option<Arc<Semaphore>>,
+}
+
+/// Held for the duration of a call that a [`Throttle`] let start; releases its place in the
+/// concurrency limit when dropped.
+#[derive(Debug)]
+#[must_use = "the permit is released at once if it is not held"]
+pub struct Permit {
+    _in_flight: Option<OwnedSemaphorePermit>,
+}
+
+impl Throttle {
+    /// At most `rate` calls start per `per`, evenly spaced. A zero `per` means no rate limit.
+    pub fn new(rate: NonZeroU32, per: Duration) -> Self {
+        Throttle {
+            interval: per / rate.get(),
+            tolerance: Duration::ZERO,
+            next: tokio::sync::Mutex::new(None),
+            in_flight: None,
+        }
+    }
+
+    /// Lets up to `burst` calls start at once after a quiet spell; the long-run rate is
+    /// unchanged.
+    ///
+    /// ```
+    /// # use async_dsl::Throttle;
+    /// # use std::num::NonZeroU32;
+    /// # use std::time::Duration;
+    /// let limit = Throttle::new(NonZeroU32::new(5).unwrap(), Duration::from_secs(1))
+    ///     .burst(NonZeroU32::new(3).unwrap());
+    /// ```
+    pub fn burst(mut self, burst: NonZeroU32) -> Self {
+        self.tolerance = self.interval * (burst.get() - 1);
+        self
+    }
+
+    /// At most `limit` calls in flight: a permit is held from start to end of each call.
+    ///
+    /// ```
+    /// # use async_dsl::Throttle;
+    /// # use std::num::{NonZeroU32, NonZeroUsize};
+    /// # use std::time::Duration;
+    /// let limit = Throttle::new(NonZeroU32::new(100).unwrap(), Duration::from_secs(1))
+    ///     .concurrency(NonZeroUsize::new(2).unwrap());
+    /// ```
+    pub fn concurrency(mut self, limit: NonZeroUsize) -> Self {
+        self.in_flight = Some(Arc::new(Semaphore::new(limit.get())));
+        self
+    }
+
+    /// Waits until a call may start, in arrival order; hold the permit for the call.
+    ///
+    /// Cancel-safe: dropping the future gives up its place, and a caller that was next in
+    /// line leaves its slot to the one behind it.
+    pub async fn acquire(&self) -> Permit {
+        // The place in flight first: taken after the rate slot, a call could start later
+        // than its slot and crowd the next one.
+        let in_flight = match &self.in_flight {
+            // The semaphore is never closed, so acquiring cannot fail.
+            Some(semaphore) => Arc::clone(semaphore).acquire_owned().await.ok(),
+            None => None,
+        };
+        let mut next = self.next.lock().await;
+        let now = Instant::now();
+        if let Some(due) = next.and_then(|t| t.checked_sub(self.tolerance))
+            && due > now
+        {
+            // Sleeping with the lock held keeps later callers behind this one; if this
+            // future is dropped here, `next` is untouched and the slot passes on.
+            tokio::time::sleep_until(due).await;
+        }
+        let start = Instant::now();
+        *next = Some(next.map_or(start, |t| t.max(start)) + self.interval);
+        Permit {
+            _in_flight: in_flight,
+        }
+    }
+
+    /// Whether the throttle holds nothing worth keeping: no call waiting or in flight, and
+    /// enough time passed that a fresh throttle would behave the same.
+    fn is_idle(&self) -> bool {
+        let in_flight_free = self
+            .in_flight
+            .as_ref()
+            .is_none_or(|s| s.available_permits() > 0 && Arc::strong_count(s) == 1);
+        let recovered = match self.next.try_lock() {
+            Ok(next) => next.is_none_or(|t| t <= Instant::now()),
+            Err(_) => false,
+        };
+        in_flight_free && recovered
+    }
+}
+
+/// A [`Throttle`] per key, created on first use; keys that have been idle long enough to
+/// start afresh are forgotten, so memory follows the keys in use, not every key ever seen.
+///
+/// Keys are told apart by a 64-bit hash of their value.
+///
+/// ```
+/// use async_dsl::{KeyedThrottle, Throttle};
+/// use std::num::NonZeroU32;
+/// use std::time::Duration;
+/// use tokio::time::Instant;
+///
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() {
+/// let one_a_second = || Throttle::new(NonZeroU32::new(1).unwrap(), Duration::from_secs(1));
+/// let per_tenant = KeyedThrottle::new(one_a_second);
+/// let start = Instant::now();
+/// let _a = per_tenant.acquire(&"acme").await;
+/// let _b = per_tenant.acquire(&"globex").await; // another key: no wait
+/// assert_eq!(start.elapsed(), Duration::ZERO);
+/// # }
+/// ```
+pub struct KeyedThrottle {
+    make: Box<dyn Fn() -> Throttle + Send + Sync>,
+    keys: Mutex<HashMap<u64, Arc<Throttle>>>,
+    hasher: std::hash::RandomState,
+    /// Calls since the last sweep of idle keys.
+    since_sweep: AtomicUsize,
+}
+
+impl std::fmt::Debug for KeyedThrottle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyedThrottle")
+            .field("keys", &self.key_count())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Held for the duration of a call that a [`KeyedThrottle`] let start.
+#[derive(Debug)]
+#[must_use = "the permit is released at once if it is not held"]
+pub struct KeyedPermit {
+    _permit: Permit,
+    // Keeps the key's throttle in use (not idle) while the call runs.
+    _throttle: Arc<Throttle>,
+}
+
+impl KeyedThrottle {
+    /// Each key gets the throttle `make` builds.
+    pub fn new(make: impl Fn() -> Throttle + Send + Sync + 'static) -> Self {
+        KeyedThrottle {
+            make: Box::new(make),
+            keys: Mutex::new(HashMap::new()),
+            hasher: std::hash::RandomState::new(),
+            since_sweep: AtomicUsize::new(0),
+        }
+    }
+
+    /// Waits until a call for `key` may start; see [`Throttle::acquire`].
+    pub async fn acquire<K: Hash + ?Sized>(&self, key: &K) -> KeyedPermit {
+        let hash = self.hasher.hash_one(key);
+        let throttle = {
+            let mut keys = self.keys.lock().unwrap_or_else(PoisonError::into_inner);
+            if self.since_sweep.fetch_add(1, Ordering::Relaxed) >= SWEEP_EVERY.max(keys.len()) {
+                self.since_sweep.store(0, Ordering::Relaxed);
+                keys.retain(|_, throttle| Arc::strong_count(throttle) > 1 || !throttle.is_idle());
+            }
+            Arc::clone(keys.entry(hash).or_insert_with(|| Arc::new((self.make)())))
+        };
+        KeyedPermit {
+            _permit: throttle.acquire().await,
+            _throttle: throttle,
+        }
+    }
+
+    /// Keys currently remembered.
+    pub fn key_count(&self) -> usize {
+        self.keys
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
+    }
+}
+
+/// Calls between sweeps of idle keys, at least; sweeps also wait for as many calls as there
+/// are keys, so their cost stays O(1) per call.
+const SWEEP_EVERY: usize = 64;

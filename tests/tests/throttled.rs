@@ -1,0 +1,170 @@
+//! `#[throttled]` and `Throttle`, on Tokio's paused clock.
+
+mod support;
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::time::Duration;
+
+use async_dsl::throttled;
+use futures::future::join_all;
+use support::{ms_since, sleep_ms};
+use tokio::time::Instant;
+
+fn starts() -> Rc<RefCell<Vec<u128>>> {
+    Rc::default()
+}
+
+#[throttled(rate = 5)]
+async fn five_a_second(start: Instant, log: Rc<RefCell<Vec<u128>>>) {
+    log.borrow_mut().push(ms_since(start));
+}
+
+#[tokio::test(start_paused = true)]
+async fn rate_5_starts_ten_callers_200_ms_apart() {
+    let (start, log) = (Instant::now(), starts());
+    join_all((0..10).map(|_| five_a_second(start, Rc::clone(&log)))).await;
+    assert_eq!(*log.borrow(), (0..10).map(|i| i * 200).collect::<Vec<_>>());
+}
+
+#[throttled(rate = 5, burst = 3)]
+async fn bursty(start: Instant, log: Rc<RefCell<Vec<u128>>>) {
+    log.borrow_mut().push(ms_since(start));
+}
+
+#[tokio::test(start_paused = true)]
+async fn burst_3_lets_three_start_at_once() {
+    let (start, log) = (Instant::now(), starts());
+    join_all((0..6).map(|_| bursty(start, Rc::clone(&log)))).await;
+    assert_eq!(*log.borrow(), [0, 0, 0, 200, 400, 600]);
+}
+
+#[throttled(rate = 2, per = "1m")]
+async fn two_a_minute(start: Instant, log: Rc<RefCell<Vec<u128>>>) {
+    log.borrow_mut().push(ms_since(start));
+}
+
+#[tokio::test(start_paused = true)]
+async fn per_sets_the_window() {
+    let (start, log) = (Instant::now(), starts());
+    join_all((0..3).map(|_| two_a_minute(start, Rc::clone(&log)))).await;
+    assert_eq!(*log.borrow(), [0, 30_000, 60_000]);
+}
+
+thread_local! {
+    static IN_FLIGHT: Cell<usize> = const { Cell::new(0) };
+    static MOST: Cell<usize> = const { Cell::new(0) };
+}
+
+#[throttled(rate = 1000, concurrency = 2)]
+async fn two_at_a_time(ms: u64) {
+    IN_FLIGHT.set(IN_FLIGHT.get() + 1);
+    MOST.set(MOST.get().max(IN_FLIGHT.get()));
+    sleep_ms(ms).await;
+    IN_FLIGHT.set(IN_FLIGHT.get() - 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn concurrency_2_never_has_more_than_two_in_flight() {
+    let start = Instant::now();
+    join_all((0..10).map(|i| two_at_a_time(50 + (i * 7) % 30))).await;
+    assert_eq!(MOST.get(), 2);
+    assert!(
+        ms_since(start) >= 5 * 50,
+        "ten calls of 50+ ms, two at a time"
+    );
+}
+
+#[throttled(rate = 100)]
+async fn in_order(n: usize, log: Rc<RefCell<Vec<usize>>>) {
+    log.borrow_mut().push(n);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_thousand_callers_start_in_arrival_order() {
+    let log = Rc::default();
+    join_all((0..1_000).map(|n| in_order(n, Rc::clone(&log)))).await;
+    assert_eq!(*log.borrow(), (0..1_000).collect::<Vec<_>>());
+}
+
+#[throttled(rate = 5)]
+async fn droppable(start: Instant, log: Rc<RefCell<Vec<u128>>>) {
+    log.borrow_mut().push(ms_since(start));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_dropped_waiter_frees_its_place_at_once() {
+    let (start, log) = (Instant::now(), starts());
+    droppable(start, Rc::clone(&log)).await; // at 0: the next slot is at 200
+    let mut impatient = Box::pin(droppable(start, Rc::clone(&log)));
+    assert!(
+        futures::poll!(impatient.as_mut()).is_pending(),
+        "waits for the 200 ms slot"
+    );
+    let patient = droppable(start, Rc::clone(&log));
+    sleep_ms(100).await;
+    drop(impatient); // gives up at 100 ms, before its slot
+    patient.await;
+    assert_eq!(
+        *log.borrow(),
+        [0, 200],
+        "the patient caller takes the freed 200 ms slot"
+    );
+}
+
+#[throttled(rate = 1, key = tenant)]
+async fn per_tenant(
+    tenant: &'static str,
+    start: Instant,
+    log: Rc<RefCell<Vec<(&'static str, u128)>>>,
+) {
+    log.borrow_mut().push((tenant, ms_since(start)));
+}
+
+#[tokio::test(start_paused = true)]
+async fn two_keys_do_not_slow_each_other() {
+    let start = Instant::now();
+    let log = Rc::default();
+    join_all(["a", "b", "a", "b"].map(|t| per_tenant(t, start, Rc::clone(&log)))).await;
+    let mut seen = log.borrow().clone();
+    seen.sort();
+    assert_eq!(seen, [("a", 0), ("a", 1_000), ("b", 0), ("b", 1_000)]);
+}
+
+struct Client {
+    name: &'static str,
+}
+
+impl Client {
+    #[throttled(rate = 10)]
+    async fn call(&self, start: Instant, log: Rc<RefCell<Vec<(&'static str, u128)>>>) {
+        log.borrow_mut().push((self.name, ms_since(start)));
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_methods_limiter_is_shared_by_all_its_callers() {
+    let (a, b) = (Client { name: "a" }, Client { name: "b" });
+    let start = Instant::now();
+    let log = Rc::default();
+    futures::join!(
+        a.call(start, Rc::clone(&log)),
+        b.call(start, Rc::clone(&log)),
+        a.call(start, Rc::clone(&log))
+    );
+    assert_eq!(*log.borrow(), [("a", 0), ("b", 100), ("a", 200)]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_throttle_works_without_the_attribute() {
+    use async_dsl::Throttle;
+    use std::num::NonZeroU32;
+    let limit = Throttle::new(NonZeroU32::new(4).unwrap(), Duration::from_secs(1));
+    let start = Instant::now();
+    let stamps = join_all((0..4).map(|_| async {
+        let _permit = limit.acquire().await;
+        ms_since(start)
+    }))
+    .await;
+    assert_eq!(stamps, [0, 250, 500, 750]);
+}
