@@ -2,12 +2,14 @@
 //! re-exports every macro here with its documentation; expansions refer to it by path.
 
 mod attr_args;
+mod batched;
 mod duration;
 mod expand;
 mod input;
 mod layers;
 mod parallel;
 mod race;
+mod spread;
 
 use proc_macro::TokenStream;
 
@@ -51,4 +53,16 @@ pub fn timeout(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn retry(args: TokenStream, item: TokenStream) -> TokenStream {
     layers::expand(layers::Kind::Retry, args.into(), item.into()).into()
+}
+
+/// See `async_dsl::spread`.
+#[proc_macro_attribute]
+pub fn spread(args: TokenStream, item: TokenStream) -> TokenStream {
+    spread::expand(args.into(), item.into()).into()
+}
+
+/// See `async_dsl::batched`.
+#[proc_macro_attribute]
+pub fn batched(args: TokenStream, item: TokenStream) -> TokenStream {
+    batched::expand(args.into(), item.into()).into()
 }

@@ -165,3 +165,84 @@ pub use async_dsl_macros::timeout;
 /// ```
 #[doc(inline)]
 pub use async_dsl_macros::retry;
+
+/// Adds a companion that starts many calls of the function evenly over a period.
+///
+/// On `async fn upload(file: File) -> R`, `upload(file)` works as before and
+/// `upload::spread(files)` starts call `i` of `n` at `start + i * period / n` (50 files over
+/// `"10s"` start every 200 ms), resolving to the outputs in input order. Start times are
+/// absolute, so a slow call never delays the next. With several arguments, each input is a
+/// tuple of them. On a method taking `&self`, the companion is a sibling method
+/// `upload_spread(&self, files)`, since an `impl` block cannot hold a module.
+///
+/// ```
+/// use async_dsl::spread;
+/// use tokio::time::Instant;
+///
+/// #[spread(period = "10s")]
+/// async fn upload(name: String, start: Instant) -> (String, u128) {
+///     (name, start.elapsed().as_millis())
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() {
+/// let start = Instant::now();
+/// let files = (0..50).map(|i| (format!("file-{i}"), start));
+/// let done = upload::spread(files).await;
+/// assert_eq!(done[1], ("file-1".to_string(), 200));
+/// assert_eq!(done[49].1, 9_800);
+/// # }
+/// ```
+///
+/// The same without the attribute:
+///
+/// ```
+/// # use tokio::time::Instant;
+/// # async fn upload(name: String, start: Instant) -> (String, u128) { (name, start.elapsed().as_millis()) }
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() {
+/// let start = Instant::now();
+/// let files = (0..50).map(|i| (format!("file-{i}"), start));
+/// let calls = files.map(|(name, start)| move || upload(name, start));
+/// let done = async_dsl::spread(std::time::Duration::from_secs(10), calls).await;
+/// assert_eq!(done[49].1, 9_800);
+/// # }
+/// ```
+#[doc(inline)]
+pub use async_dsl_macros::spread;
+
+/// Coalesces concurrent single-key calls into batch calls, in the dataloader style.
+///
+/// On `async fn load(keys: Vec<K>) -> Vec<V>` (values by position), `-> HashMap<K, V>`
+/// (values by key), or either inside a `Result<_, E>`, callers call `load::one(key)` and get
+/// `Result<V, BatchError<E>>`: calls within `window` of the first, or up to `max` keys,
+/// become one call of `load`. A key with no value is an error for its caller alone
+/// ([`BatchError::Missing`](crate::BatchError::Missing)); a failed batch reaches every caller
+/// in it ([`BatchError::Failed`](crate::BatchError::Failed)). `load` runs on the Tokio
+/// runtime of the caller that opened the batch, so its future must be `Send + 'static`; `K`
+/// must be `Clone + Eq + Hash` and `V` `Clone`. There is one batcher per function in the
+/// process: callers on different runtimes share batches.
+///
+/// ```
+/// use async_dsl::batched;
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+///
+/// static BATCH_CALLS: AtomicUsize = AtomicUsize::new(0);
+///
+/// #[batched(max = 100, window = "5ms")]
+/// async fn load_names(ids: Vec<u32>) -> Vec<String> {
+///     BATCH_CALLS.fetch_add(1, Ordering::SeqCst);
+///     ids.iter().map(|id| format!("user {id}")).collect()
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() {
+/// let names = futures::future::join_all((0..10).map(load_names::one)).await;
+/// assert_eq!(names[3].as_deref(), Ok("user 3"));
+/// assert_eq!(BATCH_CALLS.load(Ordering::SeqCst), 1);
+/// # }
+/// ```
+///
+/// The same without the attribute: see [`Batcher`](crate::Batcher).
+#[doc(inline)]
+pub use async_dsl_macros::batched;

@@ -56,6 +56,7 @@
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
 
 mod attributes;
+pub mod batch;
 mod borrowed;
 mod error;
 mod fan_out;
@@ -64,6 +65,7 @@ mod rand;
 mod retry;
 mod slot;
 mod spawn;
+mod spread;
 mod throttle;
 mod timeout;
 mod wake;
@@ -72,9 +74,11 @@ mod wake;
 #[path = "private.rs"]
 pub mod __private;
 
-pub use attributes::{retry, throttled, timeout};
+pub use attributes::{batched, retry, spread, throttled, timeout};
+pub use batch::{BatchError, Batcher};
 pub use error::{AllFailed, Elapsed};
 pub use retry::Backoff;
+pub use spread::spread;
 pub use throttle::{KeyedPermit, KeyedThrottle, Permit, Throttle};
 
 /// Runs every branch concurrently and resolves to all their outputs, typed.

@@ -1,0 +1,128 @@
+//! `#[spread(period = "10s")]`: a companion that starts many calls evenly over a period.
+//!
+//! On a free function `upload`, a module `upload` with `upload::spread(inputs)`; on a method
+//! `upload(&self, ..)` (an `impl` cannot hold a module), a sibling method
+//! `upload_spread(&self, inputs)`. Each input is one call's arguments, a tuple when there are
+//! several.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, format_ident, quote};
+use syn::{FnArg, ItemFn, ReturnType, Type};
+
+use crate::attr_args::{self, Args};
+use crate::input::Errors;
+use crate::layers::with_error;
+
+pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
+    let function: ItemFn = match syn::parse2(item.clone()) {
+        Ok(function) => function,
+        Err(_) => {
+            return with_error(
+                item,
+                syn::Error::new(Span::call_site(), "`#[spread]` applies to an `async fn`"),
+            );
+        }
+    };
+    match validate(args, &function) {
+        Ok(period) => build(&function, period),
+        Err(error) => with_error(item, error),
+    }
+}
+
+fn validate(args: TokenStream, function: &ItemFn) -> syn::Result<TokenStream> {
+    let mut errors = Errors::default();
+    let mut args = Args::parse("spread", args)?;
+    let period = args
+        .require("period", "#[spread(period = \"10s\")]", &mut errors)
+        .and_then(|a| attr_args::duration(&a).map_err(|e| errors.push(e)).ok());
+    args.reject_rest("`period`", &mut errors);
+    let sig = &function.sig;
+    if sig.asyncness.is_none() {
+        errors.push(syn::Error::new_spanned(
+            sig.fn_token,
+            "`#[spread]` needs an `async fn`; add `async` here",
+        ));
+    }
+    if let Some(FnArg::Receiver(receiver)) = sig.inputs.first()
+        && !matches!(receiver.kind, syn::ReceiverKind::Reference(_, _, None))
+    {
+        errors.push(syn::Error::new_spanned(
+            receiver,
+            "`#[spread]` runs calls concurrently, so a method must take `&self`",
+        ));
+    }
+    if typed_args(function).is_empty() {
+        errors.push(syn::Error::new_spanned(
+            &sig.ident,
+            "`#[spread]` needs a function with arguments: each input to `spread` is one call's arguments",
+        ));
+    }
+    errors.finish()?;
+    Ok(period.map(|p| p.to_expr()).unwrap_or_default())
+}
+
+fn typed_args(function: &ItemFn) -> Vec<&Type> {
+    function
+        .sig
+        .inputs
+        .iter()
+        .filter_map(|arg| match arg {
+            FnArg::Typed(typed) => Some(&*typed.ty),
+            FnArg::Receiver(_) => None,
+        })
+        .collect()
+}
+
+fn build(function: &ItemFn, period: TokenStream) -> TokenStream {
+    let sig = &function.sig;
+    let name = &sig.ident;
+    let vis = &function.vis;
+    let types = typed_args(function);
+    let vars: Vec<_> = (0..types.len())
+        .map(|i| format_ident!("arg{}", i, span = Span::mixed_site()))
+        .collect();
+    let (item, pattern) = match types.as_slice() {
+        [one] => (quote!(#one), quote!(#(#vars)*)),
+        _ => (quote!((#(#types),*)), quote!((#(#vars),*))),
+    };
+    let output = match &sig.output {
+        ReturnType::Default => quote!(()),
+        ReturnType::Type(_, ty) => ty.to_token_stream(),
+    };
+    let (generics, where_clause) = (&sig.generics, &sig.generics.where_clause);
+    let is_method = matches!(sig.inputs.first(), Some(FnArg::Receiver(_)));
+    let doc = format!(
+        "Calls [`{name}`] once per input, starting the calls evenly over the period given to \
+         `#[spread]`; outputs come in input order. Each input is one call's arguments."
+    );
+    if is_method {
+        let spread_name = format_ident!("{}_spread", name);
+        quote! {
+            #function
+            #[doc = #doc]
+            #vis async fn #spread_name #generics (
+                &self,
+                inputs: impl ::core::iter::IntoIterator<Item = #item>,
+            ) -> ::std::vec::Vec<#output> #where_clause {
+                ::async_dsl::spread(#period, inputs.into_iter().map(|#pattern| move || self.#name(#(#vars),*))).await
+            }
+        }
+    } else {
+        let module_doc = format!("The companion of [`{name}`](fn@{name}) made by `#[spread]`.");
+        quote! {
+            #function
+            #[doc = #module_doc]
+            #vis mod #name {
+                #[allow(unused_imports)]
+                use super::*;
+
+                #[doc = #doc]
+                pub async fn spread #generics (
+                    inputs: impl ::core::iter::IntoIterator<Item = #item>,
+                ) -> ::std::vec::Vec<#output> #where_clause {
+                    ::async_dsl::spread(#period, inputs.into_iter().map(|#pattern| move || super::#name(#(#vars),*))).await
+                }
+            }
+        }
+    }
+}

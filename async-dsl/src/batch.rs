@@ -1,0 +1,264 @@
+//! Coalescing single-key calls into batch calls, in the dataloader style.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::future::Future;
+use std::hash::Hash;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use tokio::sync::oneshot;
+
+/// Why one key of a batch has no value.
+#[derive(Debug)]
+pub enum BatchError<E> {
+    /// The batch call succeeded but returned no value for this key.
+    Missing,
+    /// The batch call failed; every caller in the batch gets the same error.
+    Failed(Arc<E>),
+    /// The batch call panicked or its runtime shut down.
+    Lost,
+}
+
+impl<E> Clone for BatchError<E> {
+    fn clone(&self) -> Self {
+        match self {
+            BatchError::Missing => BatchError::Missing,
+            BatchError::Failed(e) => BatchError::Failed(Arc::clone(e)),
+            BatchError::Lost => BatchError::Lost,
+        }
+    }
+}
+
+impl<E: PartialEq> PartialEq for BatchError<E> {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (BatchError::Missing, BatchError::Missing) | (BatchError::Lost, BatchError::Lost) => {
+                true
+            }
+            (BatchError::Failed(a), BatchError::Failed(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl<E: fmt::Display> fmt::Display for BatchError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BatchError::Missing => f.write_str("the batch returned no value for this key"),
+            BatchError::Failed(e) => write!(f, "the batch failed: {e}"),
+            BatchError::Lost => f.write_str("the batch call panicked or was cancelled"),
+        }
+    }
+}
+
+impl<E: fmt::Debug + fmt::Display> std::error::Error for BatchError<E> {}
+
+/// What a batch call returned: values by position (the `n`th for the `n`th key) or by key.
+#[derive(Debug)]
+pub enum Values<K, V> {
+    /// The value of key `i` at index `i`.
+    ByPosition(Vec<V>),
+    /// The value of each key under that key.
+    ByKey(HashMap<K, V>),
+}
+
+/// Collects single-key calls for one window (or until `max` keys) and runs one batch call for
+/// them; each caller gets its own value.
+///
+/// The batch call runs as its own task, so a caller that gives up does not cancel it for the
+/// others. Keys are not deduplicated: a key asked for twice in one window appears twice.
+///
+/// ```
+/// use async_dsl::{Batcher, batch::Values};
+/// use std::sync::OnceLock;
+/// use std::time::Duration;
+///
+/// async fn load_names(ids: Vec<u32>) -> Vec<String> {
+///     ids.iter().map(|id| format!("user {id}")).collect()
+/// }
+///
+/// async fn name(id: u32) -> Result<String, async_dsl::BatchError<std::convert::Infallible>> {
+///     static NAMES: OnceLock<Batcher<u32, String, std::convert::Infallible>> = OnceLock::new();
+///     NAMES
+///         .get_or_init(|| Batcher::new(100, Duration::from_millis(5)))
+///         .load(id, |ids| async move { Ok(Values::ByPosition(load_names(ids).await)) })
+///         .await
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() {
+/// let (a, b) = tokio::join!(name(1), name(2)); // one batch call with [1, 2]
+/// assert_eq!((a.unwrap(), b.unwrap()), ("user 1".to_string(), "user 2".to_string()));
+/// # }
+/// ```
+pub struct Batcher<K, V, E> {
+    max: usize,
+    window: Duration,
+    open: Mutex<Open<K, V, E>>,
+}
+
+type Reply<V, E> = oneshot::Sender<Result<V, BatchError<E>>>;
+
+struct Open<K, V, E> {
+    /// Counts batches, so a window's timer flushes only the batch it was started for.
+    generation: u64,
+    keys: Vec<K>,
+    replies: Vec<Reply<V, E>>,
+}
+
+impl<K, V, E> fmt::Debug for Batcher<K, V, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Batcher")
+            .field("max", &self.max)
+            .field("window", &self.window)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<K, V, E> Batcher<K, V, E>
+where
+    K: Clone + Eq + Hash + Send + 'static,
+    V: Clone + Send + 'static,
+    E: Send + Sync + 'static,
+{
+    /// Batches of at most `max` keys (at least 1), each collected for at most `window` after
+    /// its first key.
+    pub fn new(max: usize, window: Duration) -> Self {
+        Batcher {
+            max: max.max(1),
+            window,
+            open: Mutex::new(Open {
+                generation: 0,
+                keys: Vec::new(),
+                replies: Vec::new(),
+            }),
+        }
+    }
+
+    /// Loads `key` as part of the current batch; `load` is the batch call. Needs a Tokio
+    /// runtime, which runs the batch call.
+    pub async fn load<L, F>(&'static self, key: K, load: L) -> Result<V, BatchError<E>>
+    where
+        L: FnOnce(Vec<K>) -> F + Send + 'static,
+        F: Future<Output = Result<Values<K, V>, E>> + Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel();
+        let step = {
+            let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
+            open.keys.push(key);
+            open.replies.push(reply);
+            if open.keys.len() >= self.max {
+                Step::Run(self.take(&mut open))
+            } else if open.keys.len() == 1 {
+                Step::OpenWindow(open.generation)
+            } else {
+                Step::Wait
+            }
+        };
+        match step {
+            Step::Run((keys, replies)) => {
+                tokio::spawn(run(keys, replies, load));
+            }
+            Step::OpenWindow(generation) => {
+                // The first key opens the window; its timer runs this batch, unless `max`
+                // keys already did.
+                tokio::spawn(async move {
+                    tokio::time::sleep(self.window).await;
+                    let batch = {
+                        let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
+                        (open.generation == generation).then(|| self.take(&mut open))
+                    };
+                    if let Some((keys, replies)) = batch {
+                        run(keys, replies, load).await;
+                    }
+                });
+            }
+            Step::Wait => {}
+        }
+        answer.await.unwrap_or(Err(BatchError::Lost))
+    }
+
+    fn take(&self, open: &mut Open<K, V, E>) -> (Vec<K>, Vec<Reply<V, E>>) {
+        open.generation += 1;
+        (
+            std::mem::take(&mut open.keys),
+            std::mem::take(&mut open.replies),
+        )
+    }
+}
+
+enum Step<K, V, E> {
+    Run((Vec<K>, Vec<Reply<V, E>>)),
+    OpenWindow(u64),
+    Wait,
+}
+
+/// Runs one batch call and answers every caller in it.
+async fn run<K, V, E, L, F>(keys: Vec<K>, replies: Vec<Reply<V, E>>, load: L)
+where
+    K: Clone + Eq + Hash,
+    V: Clone,
+    L: FnOnce(Vec<K>) -> F,
+    F: Future<Output = Result<Values<K, V>, E>>,
+{
+    let asked = keys.clone();
+    match load(keys).await {
+        Ok(Values::ByPosition(values)) => {
+            let mut values = values.into_iter();
+            for reply in replies {
+                // A caller that gave up no longer listens; nothing to do for it.
+                let _ = reply.send(values.next().ok_or(BatchError::Missing));
+            }
+        }
+        Ok(Values::ByKey(values)) => {
+            for (key, reply) in asked.iter().zip(replies) {
+                let _ = reply.send(values.get(key).cloned().ok_or(BatchError::Missing));
+            }
+        }
+        Err(error) => {
+            let error = Arc::new(error);
+            for reply in replies {
+                let _ = reply.send(Err(BatchError::Failed(Arc::clone(&error))));
+            }
+        }
+    }
+}
+
+/// Turns what a `#[batched]` function returns into [`Values`]: `Vec<V>`, `HashMap<K, V>`, or
+/// either inside a `Result`.
+pub trait IntoValues<K, V> {
+    /// The batch call's error type (`Infallible` when it cannot fail).
+    type Error;
+    /// The values, or the batch's error.
+    fn into_values(self) -> Result<Values<K, V>, Self::Error>;
+}
+
+impl<K, V> IntoValues<K, V> for Vec<V> {
+    type Error = std::convert::Infallible;
+    fn into_values(self) -> Result<Values<K, V>, Self::Error> {
+        Ok(Values::ByPosition(self))
+    }
+}
+
+impl<K, V, S> IntoValues<K, V> for HashMap<K, V, S>
+where
+    K: Eq + Hash,
+{
+    type Error = std::convert::Infallible;
+    fn into_values(self) -> Result<Values<K, V>, Self::Error> {
+        Ok(Values::ByKey(self.into_iter().collect()))
+    }
+}
+
+impl<K, V, T: IntoValues<K, V, Error = std::convert::Infallible>, E> IntoValues<K, V>
+    for Result<T, E>
+{
+    type Error = E;
+    fn into_values(self) -> Result<Values<K, V>, E> {
+        match self {
+            Ok(values) => Ok(values.into_values().unwrap_or_else(|never| match never {})),
+            Err(error) => Err(error),
+        }
+    }
+}
