@@ -116,8 +116,14 @@ impl Throttle {
             // future is dropped here, `next` is untouched and the slot passes on.
             tokio::time::sleep_until(due).await;
         }
-        let start = Instant::now();
-        *next = Some(next.map_or(start, |t| t.max(start)) + self.interval);
+        // From the arrival, not from when the sleep ended: a waiter that slept took its
+        // theoretical slot, so a late timer does not push every later slot back. And a caller
+        // that reaches the head up to one timer tick after its slot is still charged from the
+        // slot rather than restarting the schedule: that lateness is the scheduler's, and
+        // restarting would lose capacity (measured: 940 calls/s for a target of 1000 from
+        // 10 000 callers). Two starts may thus come up to one tick closer than the interval.
+        let arrival = now.checked_sub(LATENESS_SLACK).unwrap_or(now);
+        *next = Some(next.map_or(now, |t| t.max(arrival)) + self.interval);
         Permit {
             _in_flight: in_flight,
         }
@@ -220,6 +226,10 @@ impl KeyedThrottle {
             .len()
     }
 }
+
+/// How late after its slot a caller may arrive and still be charged from the slot: one tick
+/// of Tokio's timer.
+const LATENESS_SLACK: Duration = Duration::from_millis(1);
 
 /// Calls between sweeps of idle keys, at least; sweeps also wait for as many calls as there
 /// are keys, so their cost stays O(1) per call.

@@ -54,6 +54,7 @@ pub fn drive<F: Future>(future: F) -> F::Output {
 /// A single-threaded Tokio runtime for the peers that need one.
 pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
+        .enable_all()
         .build()
         .expect("runtime")
 }

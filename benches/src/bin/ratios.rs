@@ -8,10 +8,13 @@ use std::collections::BTreeMap;
 use std::future::Future;
 use std::path::Path;
 
-use async_dsl::{parallel, race};
+use async_dsl::{parallel, race, throttled};
 use async_dsl_benches::{drive, fan_out, ready, runtime, yielding, yielding_unit};
 use futures_concurrency::prelude::*;
 use peak_alloc::PeakAlloc;
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 #[global_allocator]
 static HEAP: PeakAlloc = PeakAlloc;
@@ -42,6 +45,90 @@ fn main() {
     sizes();
     per_group_heap();
     memory();
+    real_time();
+}
+
+static STARTED: AtomicU64 = AtomicU64::new(0);
+
+#[throttled(rate = 1000)]
+async fn thousand_a_second() {
+    STARTED.fetch_add(1, Ordering::Relaxed);
+}
+
+/// Calls started in five seconds by 10 000 callers looping over `call`, per second.
+fn achieved_rate<F: Future<Output = ()> + Send>(
+    call: impl Fn() -> F + Send + Sync + Copy + 'static,
+    count: fn() -> u64,
+) -> f64 {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let before = count();
+    let elapsed = rt.block_on(async move {
+        let start = tokio::time::Instant::now();
+        let mut callers = tokio::task::JoinSet::new();
+        for _ in 0..10_000 {
+            callers.spawn(async move {
+                loop {
+                    call().await;
+                }
+            });
+        }
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        callers.abort_all();
+        start.elapsed()
+    });
+    (count() - before) as f64 / elapsed.as_secs_f64()
+}
+
+fn real_time() {
+    println!("| real time, 10 000 callers, target 1000 calls/s for 5 s | achieved rate | error |");
+    println!("|---|---:|---:|");
+    let ours = achieved_rate(thousand_a_second, || STARTED.load(Ordering::Relaxed));
+    println!(
+        "| async_dsl #[throttled(rate = 1000)] | {ours:.1}/s | {:+.2}% |",
+        (ours / 1000.0 - 1.0) * 100.0
+    );
+    static GOVERNED: AtomicU64 = AtomicU64::new(0);
+    static GOVERNOR: std::sync::OnceLock<governor::DefaultDirectRateLimiter> =
+        std::sync::OnceLock::new();
+    let quota = governor::Quota::per_second(NonZeroU32::new(1000).expect("non-zero"))
+        .allow_burst(NonZeroU32::MIN);
+    GOVERNOR.get_or_init(|| governor::RateLimiter::direct(quota));
+    let call = || async {
+        if let Some(limiter) = GOVERNOR.get() {
+            limiter.until_ready().await;
+        }
+        GOVERNED.fetch_add(1, Ordering::Relaxed);
+    };
+    let theirs = achieved_rate(call, || GOVERNED.load(Ordering::Relaxed));
+    println!(
+        "| governor until_ready (same quota, burst 1) | {theirs:.1}/s | {:+.2}% |",
+        (theirs / 1000.0 - 1.0) * 100.0
+    );
+
+    let rt = runtime();
+    let errors_us = rt.block_on(async {
+        let period = Duration::from_secs(5);
+        let start = tokio::time::Instant::now();
+        let calls = (0..500u32).map(|_| || async { tokio::time::Instant::now() });
+        let started = async_dsl::spread(period, calls).await;
+        let mut errors: Vec<u128> = started
+            .iter()
+            .enumerate()
+            .map(|(i, at)| {
+                let ideal = start + period * u32::try_from(i).expect("small") / 500;
+                at.saturating_duration_since(ideal).as_micros()
+            })
+            .collect();
+        errors.sort_unstable();
+        errors
+    });
+    println!(
+        "\n| `spread`: 500 calls over 5 s, start time after the ideal schedule | p50 | p99 | max |\n|---|---:|---:|---:|\n| async_dsl::spread | {} µs | {} µs | {} µs |\n",
+        errors_us[250], errors_us[495], errors_us[499]
+    );
 }
 
 /// Peak heap one group takes while it runs, after a warm-up run on this thread.
