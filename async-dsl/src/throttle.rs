@@ -107,7 +107,12 @@ impl Throttle {
             Some(semaphore) => Arc::clone(semaphore).acquire_owned().await.ok(),
             None => None,
         };
-        let mut next = self.next.lock().await;
+        // Uncontended, a plain `try_lock` (one atomic operation) does. It cannot jump the
+        // queue: Tokio's mutex hands a released lock to the first waiter, not to newcomers.
+        let mut next = match self.next.try_lock() {
+            Ok(next) => next,
+            Err(_) => self.next.lock().await,
+        };
         let now = Instant::now();
         if let Some(due) = next.and_then(|t| t.checked_sub(self.tolerance))
             && due > now
