@@ -25,6 +25,10 @@ fn reference(group: &str) -> &'static str {
         "tokio::join!"
     } else if group.starts_with("race") {
         "tokio::select!"
+    } else if group.starts_with("throttled") {
+        "governor until_ready"
+    } else if group.starts_with("1000 keys") {
+        "batch function once per key"
     } else {
         "buffer_unordered(64)"
     }
@@ -215,7 +219,7 @@ fn times() {
         }
     }
     println!(
-        "\nratio: mean time over the reference peer's (tokio::join!, tokio::select!, buffer_unordered(64)); below 1 is faster.\n"
+        "\nratio: mean time over the reference peer's (tokio::join!, tokio::select!, buffer_unordered(64), governor until_ready, the batch function once per key); below 1 is faster.\n"
     );
 }
 
