@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 
 use async_dsl::throttled;
 
-#[derive(Debug)]
 struct Quote {
     sku: u32,
     cents: u64,
@@ -34,10 +33,10 @@ async fn main() {
     println!("20 quote requests, partner limit 5/s (burst 2, 3 in flight):");
     let quotes = futures::future::join_all((1..=20).map(|sku| fetch_quote(sku, started))).await;
     let total: u64 = quotes.iter().map(|q| q.cents).sum();
+    let cheapest = quotes.iter().min_by_key(|q| q.cents).map_or(0, |q| q.sku);
     println!(
-        "{} quotes (first {:?}), total {}.{:02}, in {} ms",
+        "{} quotes, cheapest sku {cheapest}, total {}.{:02}, in {} ms",
         quotes.len(),
-        quotes[0],
         total / 100,
         total % 100,
         started.elapsed().as_millis()

@@ -76,9 +76,11 @@ pub(crate) fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenS
     }
     // The attributes below this one, in written order.
     let mut kept = Vec::new();
+    let mut consumed = Vec::new();
     for attr in std::mem::take(&mut function.attrs) {
         match Kind::of(&attr) {
             Some(below) => {
+                consumed.push(attr.path().clone());
                 let args = match &attr.meta {
                     syn::Meta::List(list) => list.tokens.clone(),
                     _ => TokenStream::new(),
@@ -102,7 +104,18 @@ pub(crate) fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenS
         return with_error(function.into_token_stream(), error);
     }
     match build(&mut function, layers) {
-        Ok(()) => function.into_token_stream(),
+        Ok(()) => {
+            // rustc never resolves an attribute taken off the function, so the caller's import
+            // of it would read as unused; referring to its path here marks it used.
+            if !consumed.is_empty() {
+                let body = &function.block;
+                function.block = syn::parse_quote!({
+                    #(#[allow(unused_imports)] use #consumed as _;)*
+                    #body
+                });
+            }
+            function.into_token_stream()
+        }
         Err(error) => with_error(function.into_token_stream(), error),
     }
 }

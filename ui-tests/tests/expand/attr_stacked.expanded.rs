@@ -16,62 +16,68 @@ fn transient(_: &Error) -> bool {
     true
 }
 pub async fn call(q: u32) -> Result<u32, Error> {
-    match ::async_dsl::__private::timeout_as::<
-        Result<u32, Error>,
-        _,
-    >(
-            ::core::time::Duration::from_nanos(5000000000u64),
-            async {
-                let mut backoff = ::async_dsl::__private::Backoff::new(
-                    3,
-                    ::core::time::Duration::from_nanos(100000000u64),
-                    ::core::time::Duration::from_nanos(5000000000u64),
-                );
-                loop {
-                    match ::async_dsl::__private::attempt::<
-                        Result<u32, Error>,
-                        _,
-                    >(async {
-                            let permit = {
-                                static THROTTLE: ::std::sync::OnceLock<
-                                    ::async_dsl::Throttle,
-                                > = ::std::sync::OnceLock::new();
-                                THROTTLE
-                                    .get_or_init(|| ::async_dsl::__private::throttle(
-                                        5,
-                                        ::core::time::Duration::from_secs(1),
-                                        1,
-                                        0,
-                                    ))
-                            }
-                                .acquire()
-                                .await;
-                            { Ok(q) }
-                        })
-                        .await
-                    {
-                        ::core::result::Result::Ok(value) => {
-                            break ::core::result::Result::Ok(value);
-                        }
-                        ::core::result::Result::Err(error) => {
-                            match backoff.next(&error, transient) {
-                                ::core::option::Option::Some(wait) => {
-                                    ::async_dsl::__private::sleep(wait).await
+    #[allow(unused_imports)]
+    use retry as _;
+    #[allow(unused_imports)]
+    use throttled as _;
+    {
+        match ::async_dsl::__private::timeout_as::<
+            Result<u32, Error>,
+            _,
+        >(
+                ::core::time::Duration::from_nanos(5000000000u64),
+                async {
+                    let mut backoff = ::async_dsl::__private::Backoff::new(
+                        3,
+                        ::core::time::Duration::from_nanos(100000000u64),
+                        ::core::time::Duration::from_nanos(5000000000u64),
+                    );
+                    loop {
+                        match ::async_dsl::__private::attempt::<
+                            Result<u32, Error>,
+                            _,
+                        >(async {
+                                let permit = {
+                                    static THROTTLE: ::std::sync::OnceLock<
+                                        ::async_dsl::Throttle,
+                                    > = ::std::sync::OnceLock::new();
+                                    THROTTLE
+                                        .get_or_init(|| ::async_dsl::__private::throttle(
+                                            5,
+                                            ::core::time::Duration::from_secs(1),
+                                            1,
+                                            0,
+                                        ))
                                 }
-                                ::core::option::Option::None => {
-                                    break ::core::result::Result::Err(error);
+                                    .acquire()
+                                    .await;
+                                { Ok(q) }
+                            })
+                            .await
+                        {
+                            ::core::result::Result::Ok(value) => {
+                                break ::core::result::Result::Ok(value);
+                            }
+                            ::core::result::Result::Err(error) => {
+                                match backoff.next(&error, transient) {
+                                    ::core::option::Option::Some(wait) => {
+                                        ::async_dsl::__private::sleep(wait).await
+                                    }
+                                    ::core::option::Option::None => {
+                                        break ::core::result::Result::Err(error);
+                                    }
                                 }
                             }
                         }
                     }
-                }
-            },
-        )
-        .await
-    {
-        ::core::result::Result::Ok(output) => output,
-        ::core::result::Result::Err(elapsed) => {
-            ::core::result::Result::Err(::core::convert::From::from(elapsed))
+                },
+            )
+            .await
+        {
+            ::core::result::Result::Ok(output) => output,
+            ::core::result::Result::Err(elapsed) => {
+                ::core::result::Result::Err(::core::convert::From::from(elapsed))
+            }
         }
     }
 }
