@@ -168,3 +168,26 @@ async fn the_throttle_works_without_the_attribute() {
     .await;
     assert_eq!(stamps, [0, 250, 500, 750]);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_keyed_throttle_forgets_idle_keys() {
+    use async_dsl::{KeyedThrottle, Throttle};
+    use std::num::NonZeroU32;
+    let keyed = KeyedThrottle::new(|| {
+        Throttle::new(NonZeroU32::new(1_000).unwrap(), Duration::from_secs(1))
+    });
+    for tenant in 0..1_000u32 {
+        let _permit = keyed.acquire(&tenant).await;
+    }
+    assert_eq!(
+        keyed.key_count(),
+        1_000,
+        "a key's state is kept while it could still matter"
+    );
+    tokio::time::advance(Duration::from_millis(10)).await;
+    // Traffic on one key: sweeps run in proportion to calls and drop the recovered keys.
+    for _ in 0..1_100 {
+        let _permit = keyed.acquire(&"hot").await;
+    }
+    assert_eq!(keyed.key_count(), 1, "only the key in use is remembered");
+}
