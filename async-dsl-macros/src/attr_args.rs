@@ -1,8 +1,9 @@
 //! `name = value` arguments of the attribute macros, kept with their spans.
 
 use proc_macro2::{Span, TokenStream};
+use quote::quote;
 use syn::parse::{ParseStream, Parser};
-use syn::{Expr, ExprLit, Ident, Lit, LitInt, LitStr, Token};
+use syn::{Expr, ExprLit, Ident, ItemFn, Lit, LitInt, LitStr, Signature, Token};
 
 use crate::duration::DurationLit;
 use crate::input::Errors;
@@ -173,4 +174,35 @@ pub(crate) fn duration_range(arg: &Arg) -> syn::Result<(DurationLit, DurationLit
 /// An integer literal as written, for the expansion.
 pub(crate) fn int_lit(value: u64) -> LitInt {
     LitInt::new(&value.to_string(), Span::call_site())
+}
+
+/// The function an attribute is on, or the item back with an error saying the attribute
+/// applies to an `async fn`.
+pub(crate) fn function(attr: &str, item: &TokenStream) -> Result<ItemFn, TokenStream> {
+    syn::parse2(item.clone()).map_err(|_| {
+        with_error(
+            item.clone(),
+            syn::Error::new(
+                Span::call_site(),
+                format!("`#[{attr}]` applies to an `async fn`"),
+            ),
+        )
+    })
+}
+
+/// Reports a function that is not `async`, at its `fn`.
+pub(crate) fn require_async(attr: &str, sig: &Signature, errors: &mut Errors) {
+    if sig.asyncness.is_none() {
+        errors.push(syn::Error::new_spanned(
+            sig.fn_token,
+            format!("`#[{attr}]` needs an `async fn`; add `async` here"),
+        ));
+    }
+}
+
+/// The user's item unchanged plus the error, so the rest of the code still type-checks and
+/// the IDE keeps working.
+pub(crate) fn with_error(item: TokenStream, error: syn::Error) -> TokenStream {
+    let error = error.to_compile_error();
+    quote!(#item #error)
 }

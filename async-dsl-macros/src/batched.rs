@@ -7,9 +7,9 @@ use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::{FnArg, GenericArgument, ItemFn, PathArguments, ReturnType, Type};
 
+use crate::attr_args::with_error;
 use crate::attr_args::{self, Args};
 use crate::input::Errors;
-use crate::layers::with_error;
 
 const SHAPE: &str = "`#[batched]` needs `async fn name(keys: Vec<K>) -> Vec<V>`, or `-> HashMap<K, V>`, or either inside a `Result<_, E>`";
 
@@ -20,14 +20,9 @@ struct Shape {
 }
 
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
-    let function: ItemFn = match syn::parse2(item.clone()) {
+    let function = match attr_args::function("batched", &item) {
         Ok(function) => function,
-        Err(_) => {
-            return with_error(
-                item,
-                syn::Error::new(Span::call_site(), "`#[batched]` applies to an `async fn`"),
-            );
-        }
+        Err(tokens) => return tokens,
     };
     match validate(args, &function) {
         Ok((max, window, shape)) => build(&function, max, window, shape),
@@ -52,12 +47,7 @@ fn validate(
         .and_then(|a| attr_args::duration(&a).map_err(|e| errors.push(e)).ok());
     args.reject_rest("`max` or `window`", &mut errors);
     let sig = &function.sig;
-    if sig.asyncness.is_none() {
-        errors.push(syn::Error::new_spanned(
-            sig.fn_token,
-            "`#[batched]` needs an `async fn`; add `async` here",
-        ));
-    }
+    attr_args::require_async("batched", sig, &mut errors);
     if !sig.generics.params.is_empty() {
         errors.push(syn::Error::new_spanned(
             &sig.generics,

@@ -8,7 +8,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote};
 use syn::{Attribute, Expr, ItemFn, LitStr, ReturnType, Type};
 
-use crate::attr_args::{self, Args};
+use crate::attr_args::{self, Args, with_error};
 use crate::duration::DurationLit;
 use crate::input::Errors;
 
@@ -58,15 +58,9 @@ enum Layer {
 
 /// Expands attribute `kind` with arguments `args` on `item`.
 pub(crate) fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenStream {
-    let mut function: ItemFn = match syn::parse2(item.clone()) {
+    let mut function = match attr_args::function(kind.name(), &item) {
         Ok(function) => function,
-        Err(_) => {
-            let error = syn::Error::new(
-                Span::call_site(),
-                format!("`#[{}]` applies to an `async fn`", kind.name()),
-            );
-            return with_error(item, error);
-        }
+        Err(tokens) => return tokens,
     };
     let mut errors = Errors::default();
     let mut layers = Vec::new();
@@ -94,12 +88,7 @@ pub(crate) fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenS
         }
     }
     function.attrs = kept;
-    if function.sig.asyncness.is_none() {
-        errors.push(syn::Error::new_spanned(
-            function.sig.fn_token,
-            format!("`#[{}]` needs an `async fn`; add `async` here", kind.name()),
-        ));
-    }
+    attr_args::require_async(kind.name(), &function.sig, &mut errors);
     if let Err(error) = errors.finish() {
         return with_error(function.into_token_stream(), error);
     }
@@ -118,13 +107,6 @@ pub(crate) fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenS
         }
         Err(error) => with_error(function.into_token_stream(), error),
     }
-}
-
-/// The user's item unchanged plus the error, so the rest of the code still type-checks and
-/// the IDE keeps working.
-pub(crate) fn with_error(item: TokenStream, error: syn::Error) -> TokenStream {
-    let error = error.to_compile_error();
-    quote!(#item #error)
 }
 
 fn parse_layer(kind: Kind, tokens: TokenStream) -> syn::Result<Layer> {

@@ -9,19 +9,14 @@ use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote};
 use syn::{FnArg, ItemFn, ReturnType, Type};
 
+use crate::attr_args::with_error;
 use crate::attr_args::{self, Args};
 use crate::input::Errors;
-use crate::layers::with_error;
 
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
-    let function: ItemFn = match syn::parse2(item.clone()) {
+    let function = match attr_args::function("spread", &item) {
         Ok(function) => function,
-        Err(_) => {
-            return with_error(
-                item,
-                syn::Error::new(Span::call_site(), "`#[spread]` applies to an `async fn`"),
-            );
-        }
+        Err(tokens) => return tokens,
     };
     match validate(args, &function) {
         Ok(period) => build(&function, period),
@@ -37,12 +32,7 @@ fn validate(args: TokenStream, function: &ItemFn) -> syn::Result<TokenStream> {
         .and_then(|a| attr_args::duration(&a).map_err(|e| errors.push(e)).ok());
     args.reject_rest("`period`", &mut errors);
     let sig = &function.sig;
-    if sig.asyncness.is_none() {
-        errors.push(syn::Error::new_spanned(
-            sig.fn_token,
-            "`#[spread]` needs an `async fn`; add `async` here",
-        ));
-    }
+    attr_args::require_async("spread", sig, &mut errors);
     if let Some(FnArg::Receiver(receiver)) = sig.inputs.first()
         && !matches!(receiver.kind, syn::ReceiverKind::Reference(_, _, None))
     {
