@@ -10,7 +10,8 @@ use core::task::{Context, Poll};
 use pin_project_lite::pin_project;
 
 use crate::borrowed::Lazy;
-use crate::slot::{Poller, Slot, Slots};
+use crate::list::{Poller, Slots};
+use crate::slot::Slot;
 use crate::wake::WakeTable;
 
 pin_project! {

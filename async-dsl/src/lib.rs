@@ -61,6 +61,7 @@ mod borrowed;
 mod error;
 mod fan_out;
 mod group;
+mod list;
 mod rand;
 mod retry;
 mod slot;

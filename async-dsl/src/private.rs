@@ -4,10 +4,8 @@ pub use core::ops::ControlFlow;
 
 pub use crate::fan_out::{Collect, FanOut, First, FirstOk, Ordered, TryOrdered};
 pub use crate::group::{Biased, Fair, Group, Order, WrittenFirst};
-pub use crate::slot::{
-    Cons, IsResult, JoinSlot, Nil, RaceOkSlot, RaceSlot, RaceTail, SameAs, Slot, Slots, TrySlot,
-    race_cons,
-};
+pub use crate::list::{Cons, Nil, Poller, RaceTail, SameAs, Slots, race_cons};
+pub use crate::slot::{IsResult, JoinSlot, RaceOkSlot, RaceSlot, Slot, TrySlot};
 pub use crate::spawn::Spawned;
 pub use crate::timeout::Timeout;
 pub use crate::{AllFailed, Elapsed};
