@@ -1,50 +1,162 @@
-//! The future behind the `for` form: a lazily pulled, bounded fan-out over an iterator.
+//! Bounded, lazily pulled fan-out: the engine behind the `for` forms of the macros and behind
+//! [`map`](crate::map), [`map_unordered`](crate::map_unordered) and their siblings.
 
 use core::fmt;
 use core::future::Future;
-use core::ops::ControlFlow;
 use core::pin::Pin;
 use core::task::{Context, Poll};
-use std::collections::VecDeque;
 
+use futures_util::Stream;
 use pin_project_lite::pin_project;
 
-use crate::slot::IsResult;
+use crate::collect::Collect;
 use crate::wake::WakeTable;
 
-/// Branch polls one `poll` call may make before it yields to the executor, so that a huge
+/// Item polls one `poll` call may make before it yields to the executor, so that a huge
 /// fan-out of always-ready futures cannot monopolise a worker thread.
 const POLL_BUDGET: usize = 4096;
 
-/// What a fan-out does with each output: keep it, or end the fan-out early.
-pub trait Collect<T> {
-    /// The fan-out's output.
-    type Output;
-    /// Takes the output of item number `seq` (input order, from 0); `Break` ends the fan-out
-    /// and drops every unfinished item.
-    fn push(&mut self, seq: usize, item: T) -> ControlFlow<()>;
-    /// The fan-out's output once every item completed or one broke off.
-    fn finish(self) -> Self::Output;
+/// Where a fan-out's items come from: an iterator ([`Iter`]) or a stream ([`FromStream`]).
+pub trait Source {
+    /// The items.
+    type Item;
+    /// The next item, `Ready(None)` at the end; a stream may be `Pending`.
+    fn poll_item(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>>;
+    /// The number of items, when known exactly up front.
+    fn exact_len(&self) -> Option<usize>;
+}
+
+fn exact((low, high): (usize, Option<usize>)) -> Option<usize> {
+    (Some(low) == high).then_some(low)
+}
+
+/// Turns something into a [`Source`]: every `IntoIterator`, and streams wrapped with
+/// [`from_stream`](crate::from_stream).
+pub trait IntoSource {
+    /// The items.
+    type Item;
+    /// The source.
+    type Source: Source<Item = Self::Item>;
+    /// Converts.
+    fn into_source(self) -> Self::Source;
+}
+
+/// A [`Source`] over an iterator.
+#[derive(Debug)]
+pub struct Iter<I>(I);
+
+impl<I: Iterator> Source for Iter<I> {
+    type Item = I::Item;
+    fn poll_item(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<I::Item>> {
+        // `Iter` holds no pinned state.
+        Poll::Ready(Pin::get_mut(self).0.next())
+    }
+    fn exact_len(&self) -> Option<usize> {
+        exact(self.0.size_hint())
+    }
+}
+
+impl<I> Unpin for Iter<I> {}
+
+impl<I: IntoIterator> IntoSource for I {
+    type Item = I::Item;
+    type Source = Iter<I::IntoIter>;
+    fn into_source(self) -> Iter<I::IntoIter> {
+        Iter(self.into_iter())
+    }
 }
 
 pin_project! {
-    /// Runs `make(item)` for every item of an iterator, at most `limit` at a time, on the
-    /// polling task.
+    /// A [`Source`] over a stream; see [`from_stream`](crate::from_stream).
+    #[derive(Debug)]
+    pub struct FromStream<S> {
+        #[pin]
+        stream: S,
+    }
+}
+
+impl<S> FromStream<S> {
+    pub(crate) fn new(stream: S) -> Self {
+        FromStream { stream }
+    }
+}
+
+impl<S: Stream> Source for FromStream<S> {
+    type Item = S::Item;
+    fn poll_item(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<S::Item>> {
+        self.project().stream.poll_next(cx)
+    }
+    fn exact_len(&self) -> Option<usize> {
+        exact(self.stream.size_hint())
+    }
+}
+
+impl<S: Stream> IntoSource for FromStream<S> {
+    type Item = S::Item;
+    type Source = Self;
+    fn into_source(self) -> Self {
+        self
+    }
+}
+
+/// How far a fan-out has come, reported after each item completes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Items pulled from the input and started so far.
+    pub started: usize,
+    /// Items completed so far.
+    pub done: usize,
+    /// Items in the input, when its size was known up front.
+    pub total: Option<usize>,
+}
+
+/// Receives a fan-out's [`Progress`]; implemented for every `FnMut(Progress)`.
+pub trait OnProgress {
+    /// Called after each completed item.
+    fn report(&mut self, progress: Progress);
+}
+
+impl<F: FnMut(Progress)> OnProgress for F {
+    fn report(&mut self, progress: Progress) {
+        self(progress)
+    }
+}
+
+/// Reports nothing.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Silent;
+
+impl OnProgress for Silent {
+    fn report(&mut self, _: Progress) {}
+}
+
+pin_project! {
+    /// Runs `make(item)` for every item of a source, at most `limit` at a time, on the
+    /// polling task: a future of what its collector `C` makes of the outputs, or, for
+    /// [`map_unordered`](crate::map_unordered), a stream of the outputs in completion order.
     ///
-    /// Items are pulled only when a place is free, so memory grows with `limit`, not with
+    /// Items are pulled only when a place is free, so memory grows with the limit, not with
     /// the input. Each place keeps its waker and its future's allocation for the next item,
     /// and a poll re-polls only the places woken since the last one.
     #[must_use = "futures do nothing unless you `.await` or poll them"]
-    pub struct FanOut<I, M, Fut, C> {
-        input: Option<I>,
+    pub struct FanOut<S, M, Fut, C, P> {
+        #[pin]
+        input: S,
+        input_done: bool,
         make: M,
         limit: usize,
         places: Vec<Place<Fut>>,
         wakers: Option<WakeTable>,
         free: Vec<usize>,
+        // The places due for a poll and how far through them this fan-out is.
+        due: Vec<u32>,
+        cursor: usize,
         next_seq: usize,
         in_flight: usize,
+        done: usize,
+        total: Option<usize>,
         collect: Option<C>,
+        progress: P,
     }
 }
 
@@ -53,55 +165,123 @@ struct Place<Fut> {
     seq: usize,
 }
 
-impl<I, M, Fut, C> FanOut<I, M, Fut, C> {
+impl<S, M, Fut, C> FanOut<S, M, Fut, C, Silent> {
     /// A fan-out over `input`; `limit` is clamped to at least 1.
-    pub fn new(limit: usize, input: I, make: M, collect: C) -> Self {
+    pub(crate) fn new(limit: usize, input: S, make: M, collect: C) -> Self {
         FanOut {
-            input: Some(input),
+            input,
+            input_done: false,
             make,
             limit: limit.max(1),
             places: Vec::new(),
             wakers: None,
             free: Vec::new(),
+            due: Vec::new(),
+            cursor: 0,
             next_seq: 0,
             in_flight: 0,
+            done: 0,
+            total: None,
             collect: Some(collect),
+            progress: Silent,
         }
     }
 }
 
-impl<I, M, Fut, C> fmt::Debug for FanOut<I, M, Fut, C> {
+impl<S, M, Fut, C, P> FanOut<S, M, Fut, C, P> {
+    /// At most `limit` items in flight (at least 1). The default is no limit.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let squares = async_dsl::map(1..=4, |n| async move { n * n }).limit(2).await;
+    /// assert_eq!(squares, [1, 4, 9, 16]);
+    /// # }
+    /// ```
+    pub fn limit(mut self, limit: usize) -> Self {
+        self.limit = limit.max(1);
+        self
+    }
+
+    /// Calls `report` with the [`Progress`] after each completed item, e.g. to drive a
+    /// progress bar.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mut seen = Vec::new();
+    /// async_dsl::for_each(0..3, |_| async {})
+    ///     .on_progress(|p| seen.push((p.done, p.total)))
+    ///     .await;
+    /// assert_eq!(seen, [(1, Some(3)), (2, Some(3)), (3, Some(3))]);
+    /// # }
+    /// ```
+    pub fn on_progress<Q: FnMut(Progress)>(self, report: Q) -> FanOut<S, M, Fut, C, Q> {
+        FanOut {
+            input: self.input,
+            input_done: self.input_done,
+            make: self.make,
+            limit: self.limit,
+            places: self.places,
+            wakers: self.wakers,
+            free: self.free,
+            due: self.due,
+            cursor: self.cursor,
+            next_seq: self.next_seq,
+            in_flight: self.in_flight,
+            done: self.done,
+            total: self.total,
+            collect: self.collect,
+            progress: report,
+        }
+    }
+
+    pub(crate) fn with_total(mut self, total: Option<usize>) -> Self {
+        self.total = total;
+        self
+    }
+}
+
+impl<S, M, Fut, C, P> fmt::Debug for FanOut<S, M, Fut, C, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FanOut")
             .field("limit", &self.limit)
             .field("started", &self.next_seq)
             .field("in_flight", &self.in_flight)
-            .field("input_done", &self.input.is_none())
+            .field("done", &self.done)
+            .field("input_done", &self.input_done)
             .finish()
     }
 }
 
-impl<I, M, Fut, C> Future for FanOut<I, M, Fut, C>
+impl<S, M, Fut, C, P> FanOut<S, M, Fut, C, P>
 where
-    I: Iterator,
-    M: FnMut(I::Item) -> Fut,
+    S: Source,
+    M: FnMut(S::Item) -> Fut,
     Fut: Future,
-    C: Collect<Fut::Output>,
+    P: OnProgress,
 {
-    type Output = C::Output;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<C::Output> {
-        let this = self.project();
+    /// The next completed output with its input position, `Ready(None)` once the input is
+    /// exhausted and every item completed.
+    fn poll_output(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        budget: &mut usize,
+    ) -> Poll<Option<(usize, Fut::Output)>> {
+        let mut this = self.project();
         let wakers = this.wakers.get_or_insert_with(|| WakeTable::idle(0));
-        wakers.register(cx.waker());
-
-        let mut budget = POLL_BUDGET;
+        let mut registered = false;
         loop {
             // Start new items while there is room.
-            while *this.in_flight < *this.limit {
-                let Some(item) = this.input.as_mut().and_then(Iterator::next) else {
-                    *this.input = None;
-                    break;
+            while !*this.input_done && *this.in_flight < *this.limit {
+                let item = match this.input.as_mut().poll_item(cx) {
+                    Poll::Ready(Some(item)) => item,
+                    Poll::Ready(None) => {
+                        *this.input_done = true;
+                        break;
+                    }
+                    // A stream with nothing yet; it wakes this task when it has.
+                    Poll::Pending => break,
                 };
                 let future = (this.make)(item);
                 let index = match this.free.pop() {
@@ -124,225 +304,116 @@ where
                 wakers.schedule(index);
             }
 
-            let due = wakers.take_due();
-            if due.is_empty() {
-                wakers.recycle(due);
-                break;
-            }
-            for &index in &due {
-                let index = index as usize;
-                let place = &mut this.places[index];
-                let polled =
-                    wakers.poll_slot(index, |cx| match place.future.as_mut().as_pin_mut() {
-                        Some(future) => future.poll(cx),
-                        None => Poll::Pending,
-                    });
-                budget = budget.saturating_sub(1);
-                let Poll::Ready(output) = polled else {
-                    continue;
-                };
-                place.future.set(None);
-                this.free.push(index);
-                *this.in_flight -= 1;
-                let collect = this
-                    .collect
-                    .as_mut()
-                    .expect("`FanOut` polled after it completed");
-                if collect.push(place.seq, output).is_break() {
-                    for place in this.places.iter_mut() {
-                        place.future.set(None);
+            if *this.cursor >= this.due.len() {
+                wakers.recycle(std::mem::take(this.due));
+                *this.cursor = 0;
+                *this.due = wakers.take_due();
+                if this.due.is_empty() {
+                    if *this.input_done && *this.in_flight == 0 {
+                        return Poll::Ready(None);
                     }
-                    *this.input = None;
-                    *this.in_flight = 0;
-                    return Poll::Ready(finish(this.collect));
+                    if registered {
+                        return Poll::Pending;
+                    }
+                    // Register, then look once more: a wake before the registration is in
+                    // the mask, one after it wakes the task.
+                    wakers.register(cx.waker());
+                    registered = true;
+                    continue;
                 }
             }
-            wakers.recycle(due);
-            if budget == 0 {
+            if *budget == 0 {
                 cx.waker().wake_by_ref();
                 return Poll::Pending;
             }
+            *budget -= 1;
+            let index = this.due[*this.cursor] as usize;
+            *this.cursor += 1;
+            let place = &mut this.places[index];
+            let polled = wakers.poll_slot(index, |cx| match place.future.as_mut().as_pin_mut() {
+                Some(future) => future.poll(cx),
+                None => Poll::Pending,
+            });
+            if let Poll::Ready(output) = polled {
+                place.future.set(None);
+                this.free.push(index);
+                *this.in_flight -= 1;
+                *this.done += 1;
+                let progress = Progress {
+                    started: *this.next_seq,
+                    done: *this.done,
+                    total: *this.total,
+                };
+                this.progress.report(progress);
+                return Poll::Ready(Some((place.seq, output)));
+            }
         }
+    }
 
-        if this.input.is_none() && *this.in_flight == 0 {
-            return Poll::Ready(finish(this.collect));
+    /// Drops every item in flight and stops pulling input.
+    fn stop(self: Pin<&mut Self>) {
+        let this = self.project();
+        for place in this.places.iter_mut() {
+            place.future.set(None);
         }
-        Poll::Pending
+        *this.input_done = true;
+        *this.in_flight = 0;
+    }
+}
+
+impl<S, M, Fut, C, P> Future for FanOut<S, M, Fut, C, P>
+where
+    S: Source,
+    M: FnMut(S::Item) -> Fut,
+    Fut: Future,
+    C: Collect<Fut::Output>,
+    P: OnProgress,
+{
+    type Output = C::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<C::Output> {
+        let mut budget = POLL_BUDGET;
+        loop {
+            let (seq, output) = match self.as_mut().poll_output(cx, &mut budget) {
+                Poll::Ready(Some(next)) => next,
+                Poll::Ready(None) => return Poll::Ready(finish(self.project().collect)),
+                Poll::Pending => return Poll::Pending,
+            };
+            let collect = self.as_mut().project().collect;
+            let Some(collect) = collect.as_mut() else {
+                panic!("`FanOut` polled after it completed");
+            };
+            if collect.push(seq, output).is_break() {
+                self.as_mut().stop();
+                return Poll::Ready(finish(self.project().collect));
+            }
+        }
     }
 }
 
 fn finish<T, C: Collect<T>>(collect: &mut Option<C>) -> C::Output {
-    collect
-        .take()
-        .expect("`FanOut` polled after it completed")
-        .finish()
-}
-
-/// Keeps outputs in input order: `parallel!`'s `for` form.
-#[derive(Debug)]
-pub struct Ordered<T> {
-    done: Vec<T>,
-    /// Outputs that finished ahead of an earlier item, from `done.len()` on.
-    waiting: VecDeque<Option<T>>,
-}
-
-impl<T> Ordered<T> {
-    /// An empty collector.
-    pub fn new() -> Self {
-        Ordered {
-            done: Vec::new(),
-            waiting: VecDeque::new(),
-        }
-    }
-
-    fn put(&mut self, seq: usize, item: T) {
-        let offset = seq - self.done.len();
-        if offset >= self.waiting.len() {
-            self.waiting.resize_with(offset + 1, || None);
-        }
-        self.waiting[offset] = Some(item);
-        while let Some(Some(_)) = self.waiting.front() {
-            if let Some(Some(item)) = self.waiting.pop_front() {
-                self.done.push(item);
-            }
-        }
+    match collect.take() {
+        Some(collect) => collect.finish(),
+        None => panic!("`FanOut` polled after it completed"),
     }
 }
 
-impl<T> Default for Ordered<T> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
+/// The collector of [`map_unordered`](crate::map_unordered): none, the outputs are streamed.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Unordered;
 
-impl<T> Collect<T> for Ordered<T> {
-    type Output = Vec<T>;
-    fn push(&mut self, seq: usize, item: T) -> ControlFlow<()> {
-        self.put(seq, item);
-        ControlFlow::Continue(())
-    }
-    fn finish(self) -> Vec<T> {
-        self.done
-    }
-}
+impl<S, M, Fut, P> Stream for FanOut<S, M, Fut, Unordered, P>
+where
+    S: Source,
+    M: FnMut(S::Item) -> Fut,
+    Fut: Future,
+    P: OnProgress,
+{
+    type Item = Fut::Output;
 
-/// Keeps `Ok` values in input order and stops at the first error: `try_parallel!`'s `for`
-/// form.
-#[derive(Debug)]
-pub struct TryOrdered<T, E> {
-    ok: Ordered<T>,
-    error: Option<E>,
-}
-
-impl<T, E> TryOrdered<T, E> {
-    /// An empty collector.
-    pub fn new() -> Self {
-        TryOrdered {
-            ok: Ordered::new(),
-            error: None,
-        }
-    }
-}
-
-impl<T, E> Default for TryOrdered<T, E> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-/// The error is the item's own; `try_parallel!`'s `error = Type;` converts each item's
-/// error before it gets here.
-impl<R: IsResult> Collect<R> for TryOrdered<R::Ok, R::Err> {
-    type Output = Result<Vec<R::Ok>, R::Err>;
-    fn push(&mut self, seq: usize, item: R) -> ControlFlow<()> {
-        match item.into_result() {
-            Ok(value) => {
-                self.ok.put(seq, value);
-                ControlFlow::Continue(())
-            }
-            Err(error) => {
-                self.error = Some(error);
-                ControlFlow::Break(())
-            }
-        }
-    }
-    fn finish(self) -> Self::Output {
-        match self.error {
-            Some(error) => Err(error),
-            None => Ok(self.ok.done),
-        }
-    }
-}
-
-/// Keeps the first output: `race!`'s `for` form; `None` for an empty input.
-#[derive(Debug)]
-pub struct First<T>(Option<T>);
-
-impl<T> First<T> {
-    /// An empty collector.
-    pub fn new() -> Self {
-        First(None)
-    }
-}
-
-impl<T> Default for First<T> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<T> Collect<T> for First<T> {
-    type Output = Option<T>;
-    fn push(&mut self, _: usize, item: T) -> ControlFlow<()> {
-        self.0 = Some(item);
-        ControlFlow::Break(())
-    }
-    fn finish(self) -> Option<T> {
-        self.0
-    }
-}
-
-/// Keeps the first `Ok` value, or every error in input order: `race_ok!`'s `for` form.
-#[derive(Debug)]
-pub struct FirstOk<T, E> {
-    ok: Option<T>,
-    errors: Ordered<E>,
-}
-
-impl<T, E> FirstOk<T, E> {
-    /// An empty collector.
-    pub fn new() -> Self {
-        FirstOk {
-            ok: None,
-            errors: Ordered::new(),
-        }
-    }
-}
-
-impl<T, E> Default for FirstOk<T, E> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<R: IsResult> Collect<R> for FirstOk<R::Ok, R::Err> {
-    type Output = Result<R::Ok, crate::AllFailed<Vec<R::Err>>>;
-    fn push(&mut self, seq: usize, item: R) -> ControlFlow<()> {
-        match item.into_result() {
-            Ok(value) => {
-                self.ok = Some(value);
-                ControlFlow::Break(())
-            }
-            Err(error) => {
-                self.errors.put(seq, error);
-                ControlFlow::Continue(())
-            }
-        }
-    }
-    fn finish(self) -> Self::Output {
-        match self.ok {
-            Some(value) => Ok(value),
-            None => Err(crate::AllFailed::new(self.errors.done)),
-        }
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Fut::Output>> {
+        let mut budget = POLL_BUDGET;
+        self.poll_output(cx, &mut budget)
+            .map(|next| next.map(|(_, output)| output))
     }
 }

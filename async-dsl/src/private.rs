@@ -2,7 +2,8 @@
 
 pub use core::ops::ControlFlow;
 
-pub use crate::fan_out::{Collect, FanOut, First, FirstOk, Ordered, TryOrdered};
+pub use crate::collect::{Collect, First, FirstOk, Ordered, TryOrdered};
+pub use crate::fan_out::{FanOut, Iter, Silent};
 pub use crate::group::{Biased, Fair, Group, Order, WrittenFirst};
 pub use crate::list::{Cons, Nil, Poller, RaceTail, SameAs, Slots, race_cons};
 pub use crate::slot::{IsResult, JoinSlot, RaceOkSlot, RaceSlot, Slot, TrySlot};
@@ -46,14 +47,19 @@ pub fn fan_out<I, M, Fut, C>(
     input: I,
     make: M,
     collect: C,
-) -> FanOut<I::IntoIter, M, Fut, C>
+) -> FanOut<Iter<I::IntoIter>, M, Fut, C, Silent>
 where
     I: IntoIterator,
     M: FnMut(I::Item) -> Fut,
     Fut: Future,
     C: Collect<Fut::Output>,
 {
-    FanOut::new(limit, input.into_iter(), make, collect)
+    FanOut::new(
+        limit,
+        crate::fan_out::IntoSource::into_source(input),
+        make,
+        collect,
+    )
 }
 
 /// The `timeout = ".."` option.

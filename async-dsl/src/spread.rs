@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::fan_out::{FanOut, Ordered};
+use crate::collect::Ordered;
+use crate::fan_out::{FanOut, IntoSource};
 
 /// Starts the calls evenly over `period`: call `i` of `n` at `start + i * period / n`,
 /// where `start` is the first poll. Calls run concurrently; outputs come in input order.
@@ -47,7 +48,7 @@ where
     };
     FanOut::new(
         usize::MAX,
-        calls.into_iter().enumerate(),
+        calls.into_iter().enumerate().into_source(),
         make,
         Ordered::new(),
     )
