@@ -65,10 +65,12 @@ mod group;
 mod list;
 mod map;
 mod rand;
+mod repeat;
 mod retry;
 mod slot;
 mod spawn;
 mod spread;
+mod task;
 mod throttle;
 mod timeout;
 mod wake;
@@ -81,9 +83,11 @@ pub use attributes::{batched, retry, spread, throttled, timeout};
 pub use batch::{BatchError, Batcher};
 pub use error::{AllFailed, Elapsed};
 pub use fan_out::{FanOut, Progress};
-pub use map::{for_each, from_stream, map, map_unordered, try_for_each, try_map};
+pub use map::{for_each, from_stream, map, map_unordered, partition, try_for_each, try_map};
+pub use repeat::{Repeat, repeat};
 pub use retry::Backoff;
 pub use spread::spread;
+pub use task::{Task, TaskError, go, go_named, panic_message, set_panic_handler};
 pub use throttle::{KeyedPermit, KeyedThrottle, Permit, Throttle};
 
 /// Runs every branch concurrently and resolves to all their outputs, typed.

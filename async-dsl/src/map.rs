@@ -142,3 +142,34 @@ where
 pub fn from_stream<S: futures_util::Stream>(stream: S) -> FromStream<S> {
     FromStream::new(stream)
 }
+
+/// Splits `data` into `parts` contiguous chunks of near-equal size (at least one item each),
+/// runs `f` on every chunk concurrently, and resolves to the outputs in chunk order.
+///
+/// The chunks run on the polling task, like [`map`]; for CPU-bound work, have `f` hand its
+/// chunk to `tokio::task::spawn_blocking`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let sums = async_dsl::partition((1..=10).collect(), 3, |chunk: Vec<u32>| async move {
+///     chunk.iter().sum::<u32>()
+/// })
+/// .await;
+/// assert_eq!(sums, [10, 18, 27]); // [1..=4], [5..=7], [8..=10]
+/// # }
+/// ```
+pub async fn partition<T, F, Fut>(data: Vec<T>, parts: usize, f: F) -> Vec<Fut::Output>
+where
+    F: FnMut(Vec<T>) -> Fut,
+    Fut: Future,
+{
+    let parts = parts.clamp(1, data.len().max(1));
+    let (size, extra) = (data.len() / parts, data.len() % parts);
+    let mut rest = data.into_iter();
+    // The first `extra` chunks take one more item, so sizes differ by at most one.
+    let chunks: Vec<Vec<T>> = (0..parts)
+        .map(|i| rest.by_ref().take(size + usize::from(i < extra)).collect())
+        .collect();
+    map(chunks.into_iter().filter(|chunk| !chunk.is_empty()), f).await
+}
