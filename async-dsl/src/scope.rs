@@ -1,0 +1,278 @@
+//! A group of spawned children in the errgroup style.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use tokio::sync::{Notify, Semaphore};
+use tokio::task::{Id, JoinSet};
+
+use crate::task::panic_message;
+
+/// A cancellation signal that children watch. Cloning shares it.
+///
+/// A few lines on `Notify` rather than tokio-util's `CancellationToken`, which would add a
+/// runtime dependency for what a scope needs: cancel once, check, wait.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let token = async_dsl::CancelToken::new();
+/// let watcher = token.clone();
+/// token.cancel();
+/// watcher.cancelled().await; // resolves at once
+/// assert!(watcher.is_cancelled());
+/// # }
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct CancelToken {
+    inner: Arc<TokenInner>,
+}
+
+#[derive(Debug, Default)]
+struct TokenInner {
+    cancelled: AtomicBool,
+    notify: Notify,
+}
+
+impl CancelToken {
+    /// A token not yet cancelled.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Cancels: every `cancelled()` resolves, now and later.
+    pub fn cancel(&self) {
+        self.inner.cancelled.store(true, Ordering::Release);
+        self.inner.notify.notify_waiters();
+    }
+
+    /// Whether the token was cancelled.
+    pub fn is_cancelled(&self) -> bool {
+        self.inner.cancelled.load(Ordering::Acquire)
+    }
+
+    /// Resolves once the token is cancelled.
+    pub async fn cancelled(&self) {
+        loop {
+            // Registered before the check, so a cancel in between is not missed.
+            let notified = self.inner.notify.notified();
+            if self.is_cancelled() {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+/// Why a [`Scope`] ended badly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScopeError<E> {
+    /// A child returned an error; the others were cancelled.
+    Failed {
+        /// The child's name.
+        child: String,
+        /// Its error.
+        error: E,
+    },
+    /// A child panicked; the others were cancelled.
+    Panicked {
+        /// The child's name.
+        child: String,
+        /// The panic's message.
+        message: String,
+    },
+    /// [`Scope::shutdown`]'s deadline passed; these children were still running and were
+    /// aborted.
+    TimedOut {
+        /// Their names.
+        still_running: Vec<String>,
+    },
+}
+
+impl<E: fmt::Display> fmt::Display for ScopeError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ScopeError::Failed { child, error } => write!(f, "child `{child}` failed: {error}"),
+            ScopeError::Panicked { child, message } => {
+                write!(f, "child `{child}` panicked: {message}")
+            }
+            ScopeError::TimedOut { still_running } => {
+                write!(
+                    f,
+                    "shutdown deadline passed with {} still running: {}",
+                    still_running.len(),
+                    still_running.join(", ")
+                )
+            }
+        }
+    }
+}
+
+impl<E: fmt::Debug + fmt::Display> std::error::Error for ScopeError<E> {}
+
+/// Spawned children that succeed or fail together, in the errgroup style.
+///
+/// Children run as Tokio tasks and return `Result<(), E>`. [`wait`](Scope::wait) resolves
+/// when all have succeeded, or at the first error or panic, which cancels the
+/// [`token`](Scope::token) and aborts every other child. An optional limit bounds how many
+/// children run at once. Nothing outlives the scope: dropping it aborts every child.
+///
+/// ```
+/// use async_dsl::{Scope, ScopeError};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let mut scope = Scope::with_limit(2);
+/// for shard in 0..4 {
+///     scope.spawn_named(format!("shard {shard}"), async move {
+///         if shard == 3 { Err("corrupt index") } else { Ok(()) }
+///     });
+/// }
+/// match scope.wait().await {
+///     Err(ScopeError::Failed { child, error }) => assert_eq!((child.as_str(), error), ("shard 3", "corrupt index")),
+///     other => panic!("{other:?}"),
+/// }
+/// # }
+/// ```
+pub struct Scope<E> {
+    children: JoinSet<Result<(), E>>,
+    names: HashMap<Id, String>,
+    token: CancelToken,
+    limit: Option<Arc<Semaphore>>,
+    spawned: usize,
+}
+
+impl<E> fmt::Debug for Scope<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Scope")
+            .field("running", &self.children.len())
+            .field("cancelled", &self.token.is_cancelled())
+            .finish()
+    }
+}
+
+impl<E: Send + 'static> Default for Scope<E> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<E: Send + 'static> Scope<E> {
+    /// A scope with no limit on running children.
+    pub fn new() -> Self {
+        Scope {
+            children: JoinSet::new(),
+            names: HashMap::new(),
+            token: CancelToken::new(),
+            limit: None,
+            spawned: 0,
+        }
+    }
+
+    /// A scope that runs at most `limit` children at once (at least 1); the others wait.
+    pub fn with_limit(limit: usize) -> Self {
+        Scope {
+            limit: Some(Arc::new(Semaphore::new(limit.max(1)))),
+            ..Self::new()
+        }
+    }
+
+    /// The token the scope cancels at the first failure or on [`shutdown`](Scope::shutdown);
+    /// children watch it to stop early.
+    pub fn token(&self) -> CancelToken {
+        self.token.clone()
+    }
+
+    /// Spawns a child named `child N` (N counts from 0).
+    pub fn spawn<F>(&mut self, child: F)
+    where
+        F: Future<Output = Result<(), E>> + Send + 'static,
+    {
+        let name = format!("child {}", self.spawned);
+        self.spawn_named(name, child);
+    }
+
+    /// Spawns a child with a name that errors and panics report.
+    pub fn spawn_named<F>(&mut self, name: impl Into<String>, child: F)
+    where
+        F: Future<Output = Result<(), E>> + Send + 'static,
+    {
+        self.spawned += 1;
+        let limit = self.limit.clone();
+        let handle = self.children.spawn(async move {
+            // The semaphore is never closed, so the permit always comes.
+            let _permit = match limit {
+                Some(limit) => limit.acquire_owned().await.ok(),
+                None => None,
+            };
+            child.await
+        });
+        self.names.insert(handle.id(), name.into());
+    }
+
+    /// Waits for every child; at the first error or panic, cancels the token, aborts the
+    /// others and returns it.
+    pub async fn wait(&mut self) -> Result<(), ScopeError<E>> {
+        while let Some(joined) = self.children.join_next_with_id().await {
+            let failure = match joined {
+                Ok((id, Ok(()))) => {
+                    self.names.remove(&id);
+                    continue;
+                }
+                Ok((id, Err(error))) => ScopeError::Failed {
+                    child: self.name(id),
+                    error,
+                },
+                Err(error) if error.is_panic() => {
+                    let child = self.name(error.id());
+                    let message = panic_message(error.into_panic().as_ref());
+                    ScopeError::Panicked { child, message }
+                }
+                // Only aborted by the scope itself, which happens below, or by the runtime
+                // shutting down: nothing to report for that child.
+                Err(error) => {
+                    self.names.remove(&error.id());
+                    continue;
+                }
+            };
+            self.token.cancel();
+            self.children.abort_all();
+            while self.children.join_next().await.is_some() {}
+            self.names.clear();
+            return Err(failure);
+        }
+        Ok(())
+    }
+
+    /// Graceful shutdown: cancels the token, then waits up to `deadline` for the children to
+    /// finish; those still running then are aborted and named in the error.
+    pub async fn shutdown(&mut self, deadline: Duration) -> Result<(), ScopeError<E>> {
+        self.token.cancel();
+        match tokio::time::timeout(deadline, self.wait()).await {
+            Ok(result) => result,
+            Err(_) => {
+                let mut still_running: Vec<String> =
+                    self.names.drain().map(|(_, name)| name).collect();
+                still_running.sort();
+                self.children.abort_all();
+                while self.children.join_next().await.is_some() {}
+                Err(ScopeError::TimedOut { still_running })
+            }
+        }
+    }
+
+    /// Children spawned and not yet finished.
+    pub fn running(&self) -> usize {
+        self.children.len()
+    }
+
+    fn name(&mut self, id: Id) -> String {
+        self.names
+            .remove(&id)
+            .unwrap_or_else(|| format!("task {id}"))
+    }
+}
