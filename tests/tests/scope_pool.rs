@@ -182,7 +182,8 @@ async fn submit_waits_while_the_queue_is_full() {
     let start = Instant::now();
     let submitted = Arc::new(Mutex::new(Vec::new()));
     for _ in 0..4 {
-        let _ = pool.submit(async { sleep_ms(100).await }).await.unwrap();
+        // The job runs whether or not its handle is kept.
+        drop(pool.submit(async { sleep_ms(100).await }).await.unwrap());
         submitted.lock().unwrap().push(ms_since(start));
     }
     // One job runs, one waits in the queue; each further submit waits for room.
