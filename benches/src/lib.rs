@@ -78,6 +78,19 @@ pub mod fan_out {
         parallel! { limit = LIMIT; for i in 0..n => leaf(i) }.await
     }
 
+    /// `async_dsl::map(..).limit(64)`: input order.
+    pub async fn map<T, F: Future<Output = T>>(n: u64, leaf: fn(u64) -> F) -> Vec<T> {
+        async_dsl::map(0..n, leaf).limit(LIMIT).await
+    }
+
+    /// `async_dsl::map_unordered(..).limit(64)`: completion order.
+    pub async fn map_unordered<T, F: Future<Output = T>>(n: u64, leaf: fn(u64) -> F) -> Vec<T> {
+        async_dsl::map_unordered(0..n, leaf)
+            .limit(LIMIT)
+            .collect()
+            .await
+    }
+
     /// `futures::stream::buffered(64)`: input order.
     pub async fn buffered<T, F: Future<Output = T>>(n: u64, leaf: fn(u64) -> F) -> Vec<T> {
         futures::stream::iter(0..n)

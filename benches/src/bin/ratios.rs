@@ -29,14 +29,22 @@ fn reference(group: &str) -> &'static str {
         "governor until_ready"
     } else if group.starts_with("1000 keys") {
         "batch function once per key"
+    } else if group.starts_with("100k spawned") {
+        "JoinSet"
+    } else if group.starts_with("10k jobs") {
+        "hand-written mpsc pool"
     } else {
         "buffer_unordered(64)"
     }
 }
 
 fn items(group: &str) -> Option<f64> {
-    if group.contains("10k") {
+    if group.starts_with("100k") {
+        Some(1e5)
+    } else if group.starts_with("10k") || group.contains(" 10k") {
         Some(1e4)
+    } else if group.contains("100k") {
+        Some(1e5)
     } else if group.contains("1M") {
         Some(1e6)
     } else {
@@ -219,7 +227,7 @@ fn times() {
         }
     }
     println!(
-        "\nratio: mean time over the reference peer's (tokio::join!, tokio::select!, buffer_unordered(64), governor until_ready, the batch function once per key); below 1 is faster.\n"
+        "\nratio: mean time over the reference peer's (tokio::join!, tokio::select!, buffer_unordered(64), governor until_ready, the batch function once per key, JoinSet, the hand-written mpsc pool); below 1 is faster.\n"
     );
 }
 
@@ -314,8 +322,8 @@ fn memory() {
         "| peak heap of the fan-out machinery, limit 64, items yield once, `()` outputs | 10k items | 1M items |"
     );
     println!("|---|---:|---:|");
-    let measure = |run: &dyn Fn(u64)| -> [usize; 2] {
-        [10_000u64, 1_000_000].map(|n| {
+    let measure = |run: &dyn Fn(u64)| -> [usize; 3] {
+        [10_000u64, 100_000, 1_000_000].map(|n| {
             HEAP.reset_peak_usage();
             let before = HEAP.current_usage();
             run(n);
@@ -340,8 +348,13 @@ fn memory() {
         }),
     ];
     for (name, run) in rows {
-        let [small, large] = measure(run);
-        println!("| {name} | {} | {} |", kib(small), kib(large));
+        let [small, medium, large] = measure(run);
+        println!(
+            "| {name} | {} | {} | {} |",
+            kib(small),
+            kib(medium),
+            kib(large)
+        );
     }
     println!();
 }
