@@ -41,6 +41,13 @@
 //! `"2h"`, `"1.5s"` (units `h`, `m`, `s`, `ms`, `us`, `ns`, largest first). A `Duration`
 //! expression works too, when the value is only known at run time.
 //!
+//! # Without macros
+//! Every pattern is also a plain function or type: [`map`], [`map_unordered`],
+//! [`for_each`], [`try_map`], [`try_for_each`] and [`partition`] for bounded fan-out over
+//! iterators and streams; [`Scope`] for errgroup-style groups of spawned children; [`Task`]
+//! and [`go`] for spawned work; [`Pool`] for a fixed set of workers; [`repeat`] for a job on
+//! an interval; [`Throttle`], [`spread`], [`Backoff`] and [`Batcher`] behind the attributes.
+//!
 //! # How it runs
 //! Every macro evaluates its branch expressions where it stands, like function arguments,
 //! and produces a future; nothing is polled until that future is. Branches run concurrently

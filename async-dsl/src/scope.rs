@@ -140,10 +140,11 @@ impl<E: fmt::Debug + fmt::Display> std::error::Error for ScopeError<E> {}
 /// ```
 pub struct Scope<E> {
     children: JoinSet<Result<(), E>>,
+    // Only named children are recorded: an unnamed one is named from its task id on error,
+    // so spawning it costs no string and no map entry.
     names: HashMap<Id, String>,
     token: CancelToken,
     limit: Option<Arc<Semaphore>>,
-    spawned: usize,
 }
 
 impl<E> fmt::Debug for Scope<E> {
@@ -169,7 +170,6 @@ impl<E: Send + 'static> Scope<E> {
             names: HashMap::new(),
             token: CancelToken::new(),
             limit: None,
-            spawned: 0,
         }
     }
 
@@ -187,13 +187,12 @@ impl<E: Send + 'static> Scope<E> {
         self.token.clone()
     }
 
-    /// Spawns a child named `child N` (N counts from 0).
+    /// Spawns a child; errors and panics name it by its task id (`task 42`).
     pub fn spawn<F>(&mut self, child: F)
     where
         F: Future<Output = Result<(), E>> + Send + 'static,
     {
-        let name = format!("child {}", self.spawned);
-        self.spawn_named(name, child);
+        self.start(child);
     }
 
     /// Spawns a child with a name that errors and panics report.
@@ -201,17 +200,23 @@ impl<E: Send + 'static> Scope<E> {
     where
         F: Future<Output = Result<(), E>> + Send + 'static,
     {
-        self.spawned += 1;
-        let limit = self.limit.clone();
-        let handle = self.children.spawn(async move {
-            // The semaphore is never closed, so the permit always comes.
-            let _permit = match limit {
-                Some(limit) => limit.acquire_owned().await.ok(),
-                None => None,
-            };
-            child.await
-        });
-        self.names.insert(handle.id(), name.into());
+        let id = self.start(child);
+        self.names.insert(id, name.into());
+    }
+
+    fn start<F>(&mut self, child: F) -> Id
+    where
+        F: Future<Output = Result<(), E>> + Send + 'static,
+    {
+        let handle = match self.limit.clone() {
+            None => self.children.spawn(child),
+            Some(limit) => self.children.spawn(async move {
+                // The semaphore is never closed, so the permit always comes.
+                let _permit = limit.acquire_owned().await.ok();
+                child.await
+            }),
+        };
+        handle.id()
     }
 
     /// Waits for every child; at the first error or panic, cancels the token, aborts the

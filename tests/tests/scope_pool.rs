@@ -64,17 +64,25 @@ async fn the_first_error_cancels_every_child_and_is_returned_with_its_name() {
 async fn a_panicking_child_becomes_an_error_that_names_it() {
     let mut scope: Scope<String> = Scope::new();
     scope.spawn(async { Ok(()) });
-    scope.spawn(async {
+    scope.spawn_named("parser", async {
         sleep_ms(5).await;
         panic!("index out of bounds");
     });
     assert_eq!(
         scope.wait().await,
         Err(ScopeError::Panicked {
-            child: "child 1".into(),
+            child: "parser".into(),
             message: "index out of bounds".into()
         })
     );
+    let mut unnamed: Scope<String> = Scope::new();
+    unnamed.spawn(async { Err("no name".to_string()) });
+    match unnamed.wait().await {
+        Err(ScopeError::Failed { child, .. }) => {
+            assert!(child.starts_with("task "), "named by task id: {child}")
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[tokio::test(start_paused = true)]
