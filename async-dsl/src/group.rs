@@ -36,17 +36,18 @@ pin_project! {
 
 /// The order in which a group polls its branches.
 pub trait Order {
-    /// The first poll starts at a random branch (else at the first written).
+    /// Rounds of polls start at a random branch (else at the first written).
     const RANDOM_START: bool;
-    /// Later polls take woken branches in written order (else in the order they woke).
+    /// Later polls take woken branches strictly in written order (else races rotate it).
     const WRITTEN_ORDER: bool;
 }
 
-/// For races: a random start, so no branch wins ties by its position; then wake order.
+/// For races: every round of polls starts at a random branch, so no branch wins ties by its
+/// position.
 #[derive(Debug)]
 pub enum Fair {}
 
-/// For joins, where the order decides nothing: written order, then wake order. A fixed start
+/// For joins, where the order decides nothing: written order. A fixed start
 /// keeps the first poll's branches predictable to the CPU (a random one measured 17 ns more
 /// on a three-branch join).
 #[derive(Debug)]

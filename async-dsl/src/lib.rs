@@ -57,9 +57,8 @@
 //! allocates nothing. Dropping the future drops every unfinished branch. A panic in a branch
 //! reaches the caller.
 //!
-//! Joins poll their first round in written order; races start at a random branch (or in
-//! written order with `biased;`). After the first round, woken branches are polled in the
-//! order they woke.
+//! Joins poll in written order. Races start each round of polls at a random branch, so that
+//! no branch wins ties by its position, or poll in written order with `biased;`.
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
 
 mod attributes;

@@ -14,7 +14,7 @@ pub use crate::{AllFailed, Elapsed};
 use core::future::Future;
 use core::time::Duration;
 
-/// A join: written order on the first poll, then wake order.
+/// A join: branches polled in written order.
 pub fn join<L, F, T>(slots: L, finish: F) -> Group<L, F, WrittenFirst>
 where
     L: Slots,
@@ -23,7 +23,7 @@ where
     Group::new(slots, finish)
 }
 
-/// A race: a random start on the first poll, then wake order.
+/// A race: each round of polls starts at a random branch.
 pub fn group<L, F, T>(slots: L, finish: F) -> Group<L, F, Fair>
 where
     L: Slots,

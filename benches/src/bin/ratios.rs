@@ -3,6 +3,7 @@
 //! form and its peers (a counting allocator).
 //!
 //! Usage: `cargo bench -p async-dsl-benches && cargo run --release -p async-dsl-benches --bin ratios`
+//! (`-- real-time` repeats only the real-time measurements).
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -53,6 +54,11 @@ fn items(group: &str) -> Option<f64> {
 }
 
 fn main() {
+    // `ratios real-time` runs only the real-time measurements, to repeat them.
+    if std::env::args().any(|a| a == "real-time") {
+        real_time();
+        return;
+    }
     times();
     sizes();
     per_group_heap();
@@ -319,9 +325,9 @@ fn sizes() {
 fn memory() {
     let rt = runtime();
     println!(
-        "| peak heap of the fan-out machinery, limit 64, items yield once, `()` outputs | 10k items | 1M items |"
+        "| peak heap of the fan-out machinery, limit 64, items yield once, `()` outputs | 10k items | 100k items | 1M items |"
     );
-    println!("|---|---:|---:|");
+    println!("|---|---:|---:|---:|");
     let measure = |run: &dyn Fn(u64)| -> [usize; 3] {
         [10_000u64, 100_000, 1_000_000].map(|n| {
             HEAP.reset_peak_usage();
@@ -330,9 +336,15 @@ fn memory() {
             HEAP.peak_usage() - before
         })
     };
-    let rows: [(&str, &dyn Fn(u64)); 5] = [
+    let rows: [(&str, &dyn Fn(u64)); 7] = [
         ("async_dsl for", &|n| {
             drop(rt.block_on(fan_out::async_dsl(n, yielding_unit)))
+        }),
+        ("async_dsl map", &|n| {
+            drop(rt.block_on(fan_out::map(n, yielding_unit)))
+        }),
+        ("async_dsl map_unordered", &|n| {
+            drop(rt.block_on(fan_out::map_unordered(n, yielding_unit)))
         }),
         ("buffered(64)", &|n| {
             drop(rt.block_on(fan_out::buffered(n, yielding_unit)))
