@@ -56,6 +56,15 @@ impl fmt::Debug for Pool {
 }
 
 /// The pool was closed before the job was submitted.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let pool = async_dsl::Pool::new(1, 1);
+/// pool.close();
+/// assert_eq!(pool.submit(async {}).await.err(), Some(async_dsl::PoolClosed));
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PoolClosed;
 
@@ -69,6 +78,15 @@ impl std::error::Error for PoolClosed {}
 
 /// The result of one submitted job: its output, or [`TaskError::Panicked`] if it panicked,
 /// or [`TaskError::Cancelled`] if the pool was dropped before it ran.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let pool = async_dsl::Pool::new(2, 4);
+/// let handle = pool.submit(async { "resized" }).await.unwrap();
+/// assert_eq!(handle.await, Ok("resized"));
+/// # }
+/// ```
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct JobHandle<T> {
@@ -87,6 +105,14 @@ impl<T> Future for JobHandle<T> {
 impl Pool {
     /// `workers` workers (at least 1) and room for `queue` waiting jobs (at least 1), on the
     /// current Tokio runtime.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let pool = async_dsl::Pool::new(8, 100); // 8 workers, up to 100 jobs waiting
+    /// pool.join().await;
+    /// # }
+    /// ```
     pub fn new(workers: usize, queue: usize) -> Self {
         let (sender, receiver) = mpsc::channel::<Job>(queue.max(1));
         let receiver = Arc::new(tokio::sync::Mutex::new(receiver));
@@ -114,6 +140,15 @@ impl Pool {
 
     /// Queues `job`, waiting while the queue is full; `Err(PoolClosed)` after
     /// [`close`](Pool::close).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let pool = async_dsl::Pool::new(1, 1);
+    /// let job = pool.submit(async { 2 + 2 }).await.expect("open");
+    /// assert_eq!(job.await, Ok(4));
+    /// # }
+    /// ```
     pub async fn submit<F, T>(&self, job: F) -> Result<JobHandle<T>, PoolClosed>
     where
         F: Future<Output = T> + Send + 'static,
@@ -139,6 +174,17 @@ impl Pool {
     }
 
     /// Stops accepting jobs; queued jobs still run.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let pool = async_dsl::Pool::new(1, 4);
+    /// let queued = pool.submit(async { 1 }).await.unwrap();
+    /// pool.close();
+    /// assert!(pool.is_closed());
+    /// assert_eq!(queued.await, Ok(1), "a job queued before close still runs");
+    /// # }
+    /// ```
     pub fn close(&self) {
         self.queue
             .lock()
@@ -147,6 +193,14 @@ impl Pool {
     }
 
     /// Whether [`close`](Pool::close) was called.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let pool = async_dsl::Pool::new(1, 1);
+    /// assert!(!pool.is_closed());
+    /// # }
+    /// ```
     pub fn is_closed(&self) -> bool {
         self.queue
             .lock()
@@ -155,6 +209,20 @@ impl Pool {
     }
 
     /// Closes the pool and waits until every queued job has run and the workers have ended.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let pool = async_dsl::Pool::new(2, 8);
+    /// let done = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+    /// for _ in 0..5 {
+    ///     let done = std::sync::Arc::clone(&done);
+    ///     drop(pool.submit(async move { done.fetch_add(1, std::sync::atomic::Ordering::SeqCst); }).await);
+    /// }
+    /// pool.join().await;
+    /// assert_eq!(done.load(std::sync::atomic::Ordering::SeqCst), 5);
+    /// # }
+    /// ```
     pub async fn join(self) {
         self.close();
         for worker in self.workers {

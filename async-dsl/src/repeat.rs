@@ -12,6 +12,15 @@ use crate::{Task, TaskError};
 
 /// The handle of a [`repeat`]ing job. [`stop`](Repeat::stop) ends it after the run in
 /// progress; dropping the handle aborts it at once.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() {
+/// let job = async_dsl::repeat(std::time::Duration::from_secs(60), || async { /* flush */ });
+/// assert!(!job.is_finished());
+/// job.stop().await.unwrap();
+/// # }
+/// ```
 #[derive(Debug)]
 #[must_use = "dropping the handle stops the job at once"]
 pub struct Repeat {
@@ -71,12 +80,30 @@ where
 impl Repeat {
     /// Stops the job: no new run starts, a run in progress finishes, then this resolves.
     /// `Err` if a run panicked (which also ended the job).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// let job = async_dsl::repeat(std::time::Duration::from_secs(1), || async {});
+    /// tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
+    /// assert_eq!(job.stop().await, Ok(()));
+    /// # }
+    /// ```
     pub async fn stop(self) -> Result<(), TaskError> {
         self.stop.notify_one();
         self.task.await
     }
 
     /// Whether the job has ended (stopped, or a run panicked).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// let job = async_dsl::repeat(std::time::Duration::from_millis(10), || async { panic!("boom") });
+    /// tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    /// assert!(job.is_finished());
+    /// # }
+    /// ```
     pub fn is_finished(&self) -> bool {
         self.task.is_finished()
     }

@@ -26,6 +26,11 @@ pub struct Backoff {
 
 impl Backoff {
     /// At most `retries` retries, waiting between `min` and `max`.
+    ///
+    /// ```
+    /// let backoff = async_dsl::Backoff::new(3, std::time::Duration::from_millis(50), std::time::Duration::from_secs(2));
+    /// # drop(backoff);
+    /// ```
     pub fn new(retries: u32, min: Duration, max: Duration) -> Self {
         Backoff {
             retries_left: retries,
@@ -37,6 +42,14 @@ impl Backoff {
 
     /// The wait before the next attempt, or `None` when `error` is final: retries are used
     /// up or `when` says the error is not worth another attempt.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let mut backoff = async_dsl::Backoff::new(5, Duration::from_millis(10), Duration::from_secs(1));
+    /// let fatal = |e: &&str| *e != "forbidden";
+    /// assert_eq!(backoff.next(&"forbidden", fatal), None, "not retried");
+    /// assert!(backoff.next(&"busy", fatal).is_some());
+    /// ```
     pub fn next<E>(&mut self, error: &E, when: impl FnOnce(&E) -> bool) -> Option<Duration> {
         if self.retries_left == 0 || !when(error) {
             return None;

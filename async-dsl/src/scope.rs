@@ -40,22 +40,53 @@ struct TokenInner {
 
 impl CancelToken {
     /// A token not yet cancelled.
+    ///
+    /// ```
+    /// assert!(!async_dsl::CancelToken::new().is_cancelled());
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Cancels: every `cancelled()` resolves, now and later.
+    ///
+    /// ```
+    /// let token = async_dsl::CancelToken::new();
+    /// token.cancel();
+    /// token.cancel(); // cancelling twice is harmless
+    /// assert!(token.is_cancelled());
+    /// ```
     pub fn cancel(&self) {
         self.inner.cancelled.store(true, Ordering::Release);
         self.inner.notify.notify_waiters();
     }
 
     /// Whether the token was cancelled.
+    ///
+    /// ```
+    /// let token = async_dsl::CancelToken::new();
+    /// let seen_by_child = token.clone();
+    /// token.cancel();
+    /// assert!(seen_by_child.is_cancelled());
+    /// ```
     pub fn is_cancelled(&self) -> bool {
         self.inner.cancelled.load(Ordering::Acquire)
     }
 
     /// Resolves once the token is cancelled.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let token = async_dsl::CancelToken::new();
+    /// let child = tokio::spawn({
+    ///     let token = token.clone();
+    ///     async move { token.cancelled().await; "stopped" }
+    /// });
+    /// token.cancel();
+    /// assert_eq!(child.await.unwrap(), "stopped");
+    /// # }
+    /// ```
     pub async fn cancelled(&self) {
         loop {
             // Registered before the check, so a cancel in between is not missed.
@@ -69,6 +100,18 @@ impl CancelToken {
 }
 
 /// Why a [`Scope`] ended badly.
+///
+/// ```
+/// use async_dsl::{Scope, ScopeError};
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let mut scope = Scope::new();
+/// scope.spawn_named("loader", async { Err("timeout") });
+/// let error = scope.wait().await.unwrap_err();
+/// assert_eq!(error, ScopeError::Failed { child: "loader".into(), error: "timeout" });
+/// assert_eq!(error.to_string(), "child `loader` failed: timeout");
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ScopeError<E> {
     /// A child returned an error; the others were cancelled.
@@ -164,6 +207,15 @@ impl<E: Send + 'static> Default for Scope<E> {
 
 impl<E: Send + 'static> Scope<E> {
     /// A scope with no limit on running children.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mut scope: async_dsl::Scope<std::io::Error> = async_dsl::Scope::new();
+    /// scope.spawn(async { Ok(()) });
+    /// assert!(scope.wait().await.is_ok());
+    /// # }
+    /// ```
     pub fn new() -> Self {
         Scope {
             children: JoinSet::new(),
@@ -174,6 +226,17 @@ impl<E: Send + 'static> Scope<E> {
     }
 
     /// A scope that runs at most `limit` children at once (at least 1); the others wait.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mut scope: async_dsl::Scope<()> = async_dsl::Scope::with_limit(4);
+    /// for _ in 0..100 {
+    ///     scope.spawn(async { Ok(()) }); // at most 4 run at a time
+    /// }
+    /// assert_eq!(scope.wait().await, Ok(()));
+    /// # }
+    /// ```
     pub fn with_limit(limit: usize) -> Self {
         Scope {
             limit: Some(Arc::new(Semaphore::new(limit.max(1)))),
@@ -183,11 +246,32 @@ impl<E: Send + 'static> Scope<E> {
 
     /// The token the scope cancels at the first failure or on [`shutdown`](Scope::shutdown);
     /// children watch it to stop early.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mut scope: async_dsl::Scope<&str> = async_dsl::Scope::new();
+    /// let token = scope.token();
+    /// scope.spawn(async move { token.cancelled().await; Ok(()) });
+    /// scope.spawn(async { Err("fail") }); // cancels the token, so the first child ends too
+    /// assert!(scope.wait().await.is_err());
+    /// # }
+    /// ```
     pub fn token(&self) -> CancelToken {
         self.token.clone()
     }
 
     /// Spawns a child; errors and panics name it by its task id (`task 42`).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mut scope: async_dsl::Scope<()> = async_dsl::Scope::new();
+    /// scope.spawn(async { Ok(()) });
+    /// assert_eq!(scope.running(), 1);
+    /// scope.wait().await.unwrap();
+    /// # }
+    /// ```
     pub fn spawn<F>(&mut self, child: F)
     where
         F: Future<Output = Result<(), E>> + Send + 'static,
@@ -196,6 +280,15 @@ impl<E: Send + 'static> Scope<E> {
     }
 
     /// Spawns a child with a name that errors and panics report.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mut scope: async_dsl::Scope<String> = async_dsl::Scope::new();
+    /// scope.spawn_named("indexer", async { panic!("full disk") });
+    /// assert_eq!(scope.wait().await.unwrap_err().to_string(), "child `indexer` panicked: full disk");
+    /// # }
+    /// ```
     pub fn spawn_named<F>(&mut self, name: impl Into<String>, child: F)
     where
         F: Future<Output = Result<(), E>> + Send + 'static,
@@ -221,6 +314,16 @@ impl<E: Send + 'static> Scope<E> {
 
     /// Waits for every child; at the first error or panic, cancels the token, aborts the
     /// others and returns it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mut scope: async_dsl::Scope<u8> = async_dsl::Scope::new();
+    /// scope.spawn(async { Ok(()) });
+    /// scope.spawn(async { Ok(()) });
+    /// assert_eq!(scope.wait().await, Ok(()));
+    /// # }
+    /// ```
     pub async fn wait(&mut self) -> Result<(), ScopeError<E>> {
         while let Some(joined) = self.children.join_next_with_id().await {
             let failure = match joined {
@@ -255,6 +358,17 @@ impl<E: Send + 'static> Scope<E> {
 
     /// Graceful shutdown: cancels the token, then waits up to `deadline` for the children to
     /// finish; those still running then are aborted and named in the error.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// let mut scope: async_dsl::Scope<()> = async_dsl::Scope::new();
+    /// let token = scope.token();
+    /// scope.spawn_named("server", async move { token.cancelled().await; Ok(()) });
+    /// assert_eq!(scope.shutdown(Duration::from_secs(5)).await, Ok(()));
+    /// # }
+    /// ```
     pub async fn shutdown(&mut self, deadline: Duration) -> Result<(), ScopeError<E>> {
         self.token.cancel();
         match tokio::time::timeout(deadline, self.wait()).await {
@@ -271,6 +385,16 @@ impl<E: Send + 'static> Scope<E> {
     }
 
     /// Children spawned and not yet finished.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mut scope: async_dsl::Scope<()> = async_dsl::Scope::new();
+    /// assert_eq!(scope.running(), 0);
+    /// scope.spawn(std::future::pending());
+    /// assert_eq!(scope.running(), 1);
+    /// # }
+    /// ```
     pub fn running(&self) -> usize {
         self.children.len()
     }

@@ -13,6 +13,17 @@ use futures_util::FutureExt;
 use tokio::task::{JoinError, JoinHandle};
 
 /// Why a [`Task`] has no output.
+///
+/// ```
+/// use async_dsl::{Task, TaskError};
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// match Task::spawn(async { panic!("no disk") }).await {
+///     Err::<(), _>(TaskError::Panicked(message)) => assert_eq!(message, "no disk"),
+///     other => unreachable!("{other:?}"),
+/// }
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TaskError {
     /// The task panicked; the panic's message, when it had one.
@@ -93,6 +104,14 @@ impl<T> fmt::Debug for Task<T> {
 
 impl<T: Send + 'static> Task<T> {
     /// Spawns `future` on the current Tokio runtime.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let task = async_dsl::Task::spawn(async { 6 * 7 });
+    /// assert_eq!(task.await, Ok(42));
+    /// # }
+    /// ```
     pub fn spawn<F>(future: F) -> Self
     where
         F: Future<Output = T> + Send + 'static,
@@ -111,6 +130,15 @@ impl<T: Send + 'static> Task<T> {
 
     /// A task that waits for this one, then runs `next` on its result. Dropping the new
     /// task aborts both.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let parsed = async_dsl::Task::spawn(async { "42".parse::<u32>() });
+    /// let doubled = parsed.then(|r| async move { r.unwrap().unwrap() * 2 });
+    /// assert_eq!(doubled.await, Ok(84));
+    /// # }
+    /// ```
     pub fn then<U, N, Fut>(self, next: N) -> Task<U>
     where
         U: Send + 'static,
@@ -144,11 +172,28 @@ impl<T: Send + 'static> Task<T> {
 
 impl<T> Task<T> {
     /// Whether the task has finished (completed, panicked or been cancelled).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let task = async_dsl::Task::spawn(async {});
+    /// tokio::task::yield_now().await;
+    /// assert!(task.is_finished());
+    /// # }
+    /// ```
     pub fn is_finished(&self) -> bool {
         self.handle.as_ref().is_none_or(JoinHandle::is_finished)
     }
 
     /// Aborts the task now. Awaiting it afterwards is not possible: the handle is consumed.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let task = async_dsl::Task::spawn(std::future::pending::<()>());
+    /// task.cancel(); // the pending future is dropped
+    /// # }
+    /// ```
     pub fn cancel(mut self) {
         if let Some(handle) = self.handle.take() {
             handle.abort();
@@ -156,6 +201,15 @@ impl<T> Task<T> {
     }
 
     /// Lets the task run to completion on its own; its output is dropped.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let (tx, rx) = tokio::sync::oneshot::channel();
+    /// async_dsl::Task::spawn(async move { tx.send("done").unwrap() }).detach();
+    /// assert_eq!(rx.await, Ok("done"));
+    /// # }
+    /// ```
     pub fn detach(mut self) {
         self.handle = None;
     }
@@ -232,6 +286,13 @@ where
 }
 
 /// [`go`] with a name that the panic handler receives.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// async_dsl::go_named("cache warmer", async { /* ... */ });
+/// # }
+/// ```
 pub fn go_named<F>(name: impl Into<String>, future: F)
 where
     F: Future<Output = ()> + Send + 'static,

@@ -49,6 +49,17 @@ pub struct Throttle {
 
 /// Held for the duration of a call that a [`Throttle`] let start; releases its place in the
 /// concurrency limit when dropped.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let one_at_a_time = async_dsl::Throttle::new(std::num::NonZeroU32::MAX, std::time::Duration::ZERO)
+///     .concurrency(std::num::NonZeroUsize::MIN);
+/// let permit = one_at_a_time.acquire().await;
+/// drop(permit); // the next caller may start
+/// let _next = one_at_a_time.acquire().await;
+/// # }
+/// ```
 #[derive(Debug)]
 #[must_use = "the permit is released at once if it is not held"]
 pub struct Permit {
@@ -57,6 +68,12 @@ pub struct Permit {
 
 impl Throttle {
     /// At most `rate` calls start per `per`, evenly spaced. A zero `per` means no rate limit.
+    ///
+    /// ```
+    /// use std::num::NonZeroU32;
+    /// use std::time::Duration;
+    /// let partner = async_dsl::Throttle::new(NonZeroU32::new(300).unwrap(), Duration::from_secs(60)); // 300 a minute
+    /// ```
     pub fn new(rate: NonZeroU32, per: Duration) -> Self {
         Throttle {
             interval: per / rate.get(),
@@ -99,6 +116,18 @@ impl Throttle {
     ///
     /// Cancel-safe: dropping the future gives up its place, and a caller that was next in
     /// line leaves its slot to the one behind it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// use std::time::Duration;
+    /// let limit = async_dsl::Throttle::new(std::num::NonZeroU32::new(2).unwrap(), Duration::from_secs(1));
+    /// let start = tokio::time::Instant::now();
+    /// let _first = limit.acquire().await;
+    /// let _second = limit.acquire().await; // waits for its slot
+    /// assert_eq!(start.elapsed(), Duration::from_millis(500));
+    /// # }
+    /// ```
     pub async fn acquire(&self) -> Permit {
         // The place in flight first: taken after the rate slot, a call could start later
         // than its slot and crowd the next one.
@@ -187,6 +216,16 @@ impl std::fmt::Debug for KeyedThrottle {
 }
 
 /// Held for the duration of a call that a [`KeyedThrottle`] let start.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let per_user = async_dsl::KeyedThrottle::new(|| {
+///     async_dsl::Throttle::new(std::num::NonZeroU32::new(10).unwrap(), std::time::Duration::from_secs(1))
+/// });
+/// let _permit = per_user.acquire(&42u64).await; // held while the call runs
+/// # }
+/// ```
 #[derive(Debug)]
 #[must_use = "the permit is released at once if it is not held"]
 pub struct KeyedPermit {
@@ -197,6 +236,13 @@ pub struct KeyedPermit {
 
 impl KeyedThrottle {
     /// Each key gets the throttle `make` builds.
+    ///
+    /// ```
+    /// let per_tenant = async_dsl::KeyedThrottle::new(|| {
+    ///     async_dsl::Throttle::new(std::num::NonZeroU32::new(5).unwrap(), std::time::Duration::from_secs(1))
+    /// });
+    /// assert_eq!(per_tenant.key_count(), 0);
+    /// ```
     pub fn new(make: impl Fn() -> Throttle + Send + Sync + 'static) -> Self {
         KeyedThrottle {
             make: Box::new(make),
@@ -207,6 +253,17 @@ impl KeyedThrottle {
     }
 
     /// Waits until a call for `key` may start; see [`Throttle::acquire`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let per_tenant = async_dsl::KeyedThrottle::new(|| {
+    ///     async_dsl::Throttle::new(std::num::NonZeroU32::new(5).unwrap(), std::time::Duration::from_secs(1))
+    /// });
+    /// let _permit = per_tenant.acquire("acme").await;
+    /// assert_eq!(per_tenant.key_count(), 1);
+    /// # }
+    /// ```
     pub async fn acquire<K: Hash + ?Sized>(&self, key: &K) -> KeyedPermit {
         let hash = self.hasher.hash_one(key);
         let throttle = {
@@ -224,6 +281,20 @@ impl KeyedThrottle {
     }
 
     /// Keys currently remembered.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let keyed = async_dsl::KeyedThrottle::new(|| {
+    ///     async_dsl::Throttle::new(std::num::NonZeroU32::MIN, std::time::Duration::from_secs(1))
+    /// });
+    /// for key in ["a", "b", "a"] {
+    ///     drop(keyed.acquire(key).await);
+    ///     # break;
+    /// }
+    /// assert_eq!(keyed.key_count(), 1);
+    /// # }
+    /// ```
     pub fn key_count(&self) -> usize {
         self.keys
             .lock()
