@@ -10,6 +10,12 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 
 /// Why one key of a batch has no value.
+///
+/// ```
+/// use async_dsl::BatchError;
+/// let missing: BatchError<std::io::Error> = BatchError::Missing;
+/// assert_eq!(missing.to_string(), "the batch returned no value for this key");
+/// ```
 #[derive(Debug)]
 pub enum BatchError<E> {
     /// The batch call succeeded but returned no value for this key.
@@ -55,6 +61,13 @@ impl<E: fmt::Display> fmt::Display for BatchError<E> {
 impl<E: fmt::Debug + fmt::Display> std::error::Error for BatchError<E> {}
 
 /// What a batch call returned: values by position (the `n`th for the `n`th key) or by key.
+///
+/// ```
+/// use async_dsl::batch::Values;
+/// let by_position: Values<u32, &str> = Values::ByPosition(vec!["a", "b"]);
+/// let by_key: Values<u32, &str> = Values::ByKey([(1, "a")].into_iter().collect());
+/// # drop((by_position, by_key));
+/// ```
 #[derive(Debug)]
 pub enum Values<K, V> {
     /// The value of key `i` at index `i`.
@@ -124,6 +137,12 @@ where
 {
     /// Batches of at most `max` keys (at least 1), each collected for at most `window` after
     /// its first key.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let batcher: async_dsl::Batcher<u32, String, std::io::Error> = async_dsl::Batcher::new(100, Duration::from_millis(5));
+    /// # drop(batcher);
+    /// ```
     pub fn new(max: usize, window: Duration) -> Self {
         Batcher {
             max: max.max(1),
@@ -138,6 +157,18 @@ where
 
     /// Loads `key` as part of the current batch; `load` is the batch call. Needs a Tokio
     /// runtime, which runs the batch call.
+    ///
+    /// ```
+    /// use async_dsl::{Batcher, batch::Values};
+    /// use std::{convert::Infallible, sync::OnceLock, time::Duration};
+    /// static SQUARES: OnceLock<Batcher<u64, u64, Infallible>> = OnceLock::new();
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let batcher = SQUARES.get_or_init(|| Batcher::new(10, Duration::from_millis(1)));
+    /// let load = |keys: Vec<u64>| async move { Ok(Values::ByPosition(keys.iter().map(|k| k * k).collect())) };
+    /// assert_eq!(batcher.load(7, load).await, Ok(49));
+    /// # }
+    /// ```
     pub async fn load<L, F>(&'static self, key: K, load: L) -> Result<V, BatchError<E>>
     where
         L: FnOnce(Vec<K>) -> F + Send + 'static,
@@ -227,6 +258,12 @@ where
 
 /// Turns what a `#[batched]` function returns into [`Values`]: `Vec<V>`, `HashMap<K, V>`, or
 /// either inside a `Result`.
+///
+/// ```
+/// use async_dsl::batch::IntoValues;
+/// let values: Result<_, std::convert::Infallible> = IntoValues::<u32, &str>::into_values(vec!["a"]);
+/// assert!(values.is_ok());
+/// ```
 pub trait IntoValues<K, V> {
     /// The batch call's error type (`Infallible` when it cannot fail).
     type Error;

@@ -7,6 +7,14 @@ use std::collections::VecDeque;
 use crate::slot::IsResult;
 
 /// What a fan-out does with each output: keep it, or end the fan-out early.
+///
+/// ```
+/// use async_dsl::collect::{Collect, Ordered};
+/// let mut ordered = Ordered::new();
+/// assert!(ordered.push(1, "b").is_continue());
+/// assert!(ordered.push(0, "a").is_continue());
+/// assert_eq!(ordered.finish(), ["a", "b"]);
+/// ```
 pub trait Collect<T> {
     /// The fan-out's output.
     type Output;
@@ -18,6 +26,13 @@ pub trait Collect<T> {
 }
 
 /// Keeps outputs in input order: `parallel!`'s `for` form and [`map`](crate::map).
+///
+/// ```
+/// use async_dsl::collect::*;
+/// let mut keep = Ordered::new();
+/// let _ = keep.push(0, 'x');
+/// assert_eq!(keep.finish(), ['x']);
+/// ```
 #[derive(Debug)]
 pub struct Ordered<T> {
     done: Vec<T>,
@@ -27,6 +42,11 @@ pub struct Ordered<T> {
 
 impl<T> Ordered<T> {
     /// An empty collector.
+    ///
+    /// ```
+    /// let empty: async_dsl::collect::Ordered<u8> = async_dsl::collect::Ordered::new();
+    /// # drop(empty);
+    /// ```
     pub fn new() -> Self {
         Ordered {
             done: Vec::new(),
@@ -67,6 +87,14 @@ impl<T> Collect<T> for Ordered<T> {
 
 /// Keeps `Ok` values in input order and stops at the first error: `try_parallel!`'s `for`
 /// form and [`try_map`](crate::try_map).
+///
+/// ```
+/// use async_dsl::collect::*;
+/// let mut keep: TryOrdered<u8, &str> = TryOrdered::new();
+/// assert!(keep.push(0, Ok::<u8, &str>(1)).is_continue());
+/// assert!(keep.push(1, Err("bad")).is_break());
+/// assert_eq!(Collect::<Result<u8, &str>>::finish(keep), Err("bad"));
+/// ```
 #[derive(Debug)]
 pub struct TryOrdered<T, E> {
     ok: Ordered<T>,
@@ -75,6 +103,11 @@ pub struct TryOrdered<T, E> {
 
 impl<T, E> TryOrdered<T, E> {
     /// An empty collector.
+    ///
+    /// ```
+    /// let empty: async_dsl::collect::TryOrdered<u8, String> = async_dsl::collect::TryOrdered::new();
+    /// # drop(empty);
+    /// ```
     pub fn new() -> Self {
         TryOrdered {
             ok: Ordered::new(),
@@ -114,11 +147,23 @@ impl<R: IsResult> Collect<R> for TryOrdered<R::Ok, R::Err> {
 }
 
 /// Keeps the first output: `race!`'s `for` form; `None` for an empty input.
+///
+/// ```
+/// use async_dsl::collect::*;
+/// let mut first = First::new();
+/// assert!(first.push(3, "winner").is_break());
+/// assert_eq!(first.finish(), Some("winner"));
+/// ```
 #[derive(Debug)]
 pub struct First<T>(Option<T>);
 
 impl<T> First<T> {
     /// An empty collector.
+    ///
+    /// ```
+    /// let empty: async_dsl::collect::First<u8> = async_dsl::collect::First::new();
+    /// # drop(empty);
+    /// ```
     pub fn new() -> Self {
         First(None)
     }
@@ -142,6 +187,14 @@ impl<T> Collect<T> for First<T> {
 }
 
 /// Keeps the first `Ok` value, or every error in input order: `race_ok!`'s `for` form.
+///
+/// ```
+/// use async_dsl::collect::*;
+/// let mut first_ok: FirstOk<u8, &str> = FirstOk::new();
+/// assert!(first_ok.push(0, Err::<u8, &str>("down")).is_continue());
+/// assert!(first_ok.push(1, Ok(7)).is_break());
+/// assert_eq!(Collect::<Result<u8, &str>>::finish(first_ok).unwrap(), 7);
+/// ```
 #[derive(Debug)]
 pub struct FirstOk<T, E> {
     ok: Option<T>,
@@ -150,6 +203,11 @@ pub struct FirstOk<T, E> {
 
 impl<T, E> FirstOk<T, E> {
     /// An empty collector.
+    ///
+    /// ```
+    /// let empty: async_dsl::collect::FirstOk<u8, String> = async_dsl::collect::FirstOk::new();
+    /// # drop(empty);
+    /// ```
     pub fn new() -> Self {
         FirstOk {
             ok: None,
@@ -187,6 +245,13 @@ impl<R: IsResult> Collect<R> for FirstOk<R::Ok, R::Err> {
 }
 
 /// Drops every output: [`for_each`](crate::for_each).
+///
+/// ```
+/// use async_dsl::collect::*;
+/// let mut drop_all = Discard;
+/// assert!(drop_all.push(0, "ignored").is_continue());
+/// Collect::<&str>::finish(drop_all);
+/// ```
 #[derive(Debug, Default)]
 pub struct Discard;
 
@@ -199,6 +264,13 @@ impl<T> Collect<T> for Discard {
 }
 
 /// Drops `Ok` outputs and stops at the first error: [`try_for_each`](crate::try_for_each).
+///
+/// ```
+/// use async_dsl::collect::*;
+/// let mut until_error: TryDiscard<&str> = TryDiscard::default();
+/// assert!(until_error.push(0, Err::<(), _>("disk full")).is_break());
+/// assert_eq!(Collect::<Result<(), &str>>::finish(until_error), Err("disk full"));
+/// ```
 #[derive(Debug)]
 pub struct TryDiscard<E>(Option<E>);
 

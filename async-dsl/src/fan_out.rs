@@ -17,6 +17,12 @@ use crate::wake::WakeTable;
 const POLL_BUDGET: usize = 4096;
 
 /// Where a fan-out's items come from: an iterator ([`Iter`]) or a stream ([`FromStream`]).
+///
+/// ```
+/// use async_dsl::fan_out::{IntoSource, Source};
+/// let source = vec![1, 2, 3].into_source();
+/// assert_eq!(source.exact_len(), Some(3));
+/// ```
 pub trait Source {
     /// The items.
     type Item;
@@ -32,6 +38,13 @@ fn exact((low, high): (usize, Option<usize>)) -> Option<usize> {
 
 /// Turns something into a [`Source`]: every `IntoIterator`, and streams wrapped with
 /// [`from_stream`](crate::from_stream).
+///
+/// ```
+/// use async_dsl::fan_out::IntoSource;
+/// let from_a_range = (0..10).into_source();
+/// let from_a_stream = async_dsl::from_stream(futures::stream::iter(0..10)).into_source();
+/// # drop((from_a_range, from_a_stream));
+/// ```
 pub trait IntoSource {
     /// The items.
     type Item;
@@ -42,6 +55,12 @@ pub trait IntoSource {
 }
 
 /// A [`Source`] over an iterator.
+///
+/// ```
+/// use async_dsl::fan_out::{IntoSource, Iter};
+/// let source: Iter<std::ops::Range<u8>> = (0..3).into_source();
+/// # drop(source);
+/// ```
 #[derive(Debug)]
 pub struct Iter<I>(I);
 
@@ -68,6 +87,11 @@ impl<I: IntoIterator> IntoSource for I {
 
 pin_project! {
     /// A [`Source`] over a stream; see [`from_stream`](crate::from_stream).
+    ///
+    /// ```
+    /// let source = async_dsl::from_stream(futures::stream::iter(["a", "b"]));
+    /// # drop(source);
+    /// ```
     #[derive(Debug)]
     pub struct FromStream<S> {
         #[pin]
@@ -100,6 +124,16 @@ impl<S: Stream> IntoSource for FromStream<S> {
 }
 
 /// How far a fan-out has come, reported after each item completes.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let mut last = None;
+/// async_dsl::map(0..4, |n| async move { n }).on_progress(|p| last = Some(p)).await;
+/// let last = last.unwrap();
+/// assert_eq!((last.started, last.done, last.total), (4, 4, Some(4)));
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
     /// Items pulled from the input and started so far.
@@ -111,6 +145,14 @@ pub struct Progress {
 }
 
 /// Receives a fan-out's [`Progress`]; implemented for every `FnMut(Progress)`.
+///
+/// ```
+/// use async_dsl::fan_out::OnProgress;
+/// let mut count = 0;
+/// let mut report = |_: async_dsl::Progress| count += 1;
+/// report.report(async_dsl::Progress { started: 1, done: 1, total: None });
+/// assert_eq!(count, 1);
+/// ```
 pub trait OnProgress {
     /// Called after each completed item.
     fn report(&mut self, progress: Progress);
@@ -123,6 +165,11 @@ impl<F: FnMut(Progress)> OnProgress for F {
 }
 
 /// Reports nothing.
+///
+/// ```
+/// use async_dsl::fan_out::{OnProgress, Silent};
+/// Silent.report(async_dsl::Progress { started: 1, done: 1, total: None });
+/// ```
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Silent;
 
@@ -137,6 +184,14 @@ pin_project! {
     ///
     /// Items are pulled only when a place is free, so memory grows with the limit, not with
     /// the input. Each place keeps its waker and its future's allocation for the next item,
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let fan_out = async_dsl::map(vec![3, 1, 2], |n| async move { n * 10 }).limit(2);
+    /// assert_eq!(fan_out.await, [30, 10, 20]);
+    /// # }
+    /// ```
     /// and a poll re-polls only the places woken since the last one.
     #[must_use = "futures do nothing unless you `.await` or poll them"]
     pub struct FanOut<S, M, Fut, C, P> {
@@ -399,6 +454,16 @@ fn finish<T, C: Collect<T>>(collect: &mut Option<C>) -> C::Output {
 }
 
 /// The collector of [`map_unordered`](crate::map_unordered): none, the outputs are streamed.
+///
+/// ```
+/// use futures::StreamExt;
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let mut outputs = async_dsl::map_unordered([1, 2], |n| async move { n });
+/// let first = outputs.next().await;
+/// assert!(first.is_some());
+/// # }
+/// ```
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Unordered;
 
