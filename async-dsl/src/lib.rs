@@ -46,7 +46,8 @@
 //! [`for_each`], [`try_map`], [`try_for_each`] and [`partition`] for bounded fan-out over
 //! iterators and streams; [`Scope`] for errgroup-style groups of spawned children; [`Task`]
 //! and [`go`] for spawned work; [`Pool`] for a fixed set of workers; [`repeat`] for a job on
-//! an interval; [`Throttle`], [`spread`], [`Backoff`] and [`Batcher`] behind the attributes.
+//! an interval; [`Throttle`], [`spread`](fn@spread), [`Backoff`] and [`Batcher`] behind the
+//! attributes.
 //!
 //! # How it runs
 //! Every macro evaluates its branch expressions where it stands, like function arguments,
