@@ -7,20 +7,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_dsl::{Pool, PoolClosed, Scope, ScopeError, TaskError};
-use support::{Log, ms_since, sleep_ms};
+use support::{Log, alive, ms_since, settle, sleep_ms};
 use tokio::time::Instant;
-
-fn alive() -> usize {
-    tokio::runtime::Handle::current()
-        .metrics()
-        .num_alive_tasks()
-}
-
-async fn settle() {
-    for _ in 0..10 {
-        tokio::task::yield_now().await;
-    }
-}
 
 #[tokio::test(start_paused = true)]
 async fn the_first_error_cancels_every_child_and_is_returned_with_its_name() {

@@ -7,22 +7,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_dsl::{Task, TaskError, go_named, partition, repeat, set_panic_handler};
-use support::{ms_since, sleep_ms};
+use support::{alive, ms_since, settle, sleep_ms};
 use tokio::sync::oneshot;
 use tokio::time::Instant;
-
-fn alive() -> usize {
-    tokio::runtime::Handle::current()
-        .metrics()
-        .num_alive_tasks()
-}
-
-/// Lets aborted tasks be dropped by the runtime.
-async fn settle() {
-    for _ in 0..10 {
-        tokio::task::yield_now().await;
-    }
-}
 
 #[tokio::test(start_paused = true)]
 async fn a_dropped_task_is_aborted_and_a_detached_one_runs_on() {

@@ -78,3 +78,17 @@ pub fn ms_since(start: tokio::time::Instant) -> u128 {
 pub async fn sleep_ms(ms: u64) {
     tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
 }
+
+/// Tasks alive on the current runtime (to show that nothing leaks).
+pub fn alive() -> usize {
+    tokio::runtime::Handle::current()
+        .metrics()
+        .num_alive_tasks()
+}
+
+/// Yields a few times, so that the runtime can drop aborted tasks.
+pub async fn settle() {
+    for _ in 0..10 {
+        tokio::task::yield_now().await;
+    }
+}
