@@ -99,7 +99,7 @@ pub use retry::Backoff;
 pub use scope::{CancelToken, Scope, ScopeError};
 pub use spread::spread;
 pub use task::{Task, TaskError, go, go_named, panic_message, set_panic_handler};
-pub use throttle::{KeyedPermit, KeyedThrottle, Permit, Throttle};
+pub use throttle::{Acquire, KeyedPermit, KeyedThrottle, Permit, Throttle};
 
 /// Runs every branch concurrently and resolves to all their outputs, typed.
 ///
