@@ -206,3 +206,20 @@ pub(crate) fn with_error(item: TokenStream, error: syn::Error) -> TokenStream {
     let error = error.to_compile_error();
     quote!(#item #error)
 }
+
+/// The function unchanged, followed by a module of the same name (a module and a function may
+/// share a name) that holds `items`: the companion `#[spread]` and `#[batched]` add.
+pub(crate) fn with_companion(function: &ItemFn, attr: &str, items: TokenStream) -> TokenStream {
+    let (vis, name) = (&function.vis, &function.sig.ident);
+    let doc = format!("The companion of [`{name}`](fn@{name}) made by `#[{attr}]`.");
+    quote! {
+        #function
+        #[doc = #doc]
+        #vis mod #name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #items
+        }
+    }
+}

@@ -119,31 +119,23 @@ fn shape(function: &ItemFn) -> syn::Result<Shape> {
 
 fn build(function: &ItemFn, max: TokenStream, window: TokenStream, shape: Shape) -> TokenStream {
     let name = &function.sig.ident;
-    let vis = &function.vis;
     let Shape { key, value, error } = shape;
-    let module_doc = format!("The companion of [`{name}`](fn@{name}) made by `#[batched]`.");
     let doc = format!(
         "Loads one key through [`{name}`](fn@super::{name}): concurrent calls within the window \
          (or up to the batch size) become one batch call, and each caller gets its own value."
     );
-    quote! {
-        #function
-        #[doc = #module_doc]
-        #vis mod #name {
-            #[allow(unused_imports)]
-            use super::*;
-
-            #[doc = #doc]
-            pub async fn one(key: #key) -> ::core::result::Result<#value, ::async_dsl::BatchError<#error>> {
-                static BATCHER: ::std::sync::OnceLock<::async_dsl::Batcher<#key, #value, #error>> =
-                    ::std::sync::OnceLock::new();
-                BATCHER
-                    .get_or_init(|| ::async_dsl::Batcher::new(#max, #window))
-                    .load(key, |keys| async move {
-                        ::async_dsl::batch::IntoValues::into_values(super::#name(keys).await)
-                    })
-                    .await
-            }
+    let items = quote! {
+        #[doc = #doc]
+        pub async fn one(key: #key) -> ::core::result::Result<#value, ::async_dsl::BatchError<#error>> {
+            static BATCHER: ::std::sync::OnceLock<::async_dsl::Batcher<#key, #value, #error>> =
+                ::std::sync::OnceLock::new();
+            BATCHER
+                .get_or_init(|| ::async_dsl::Batcher::new(#max, #window))
+                .load(key, |keys| async move {
+                    ::async_dsl::batch::IntoValues::into_values(super::#name(keys).await)
+                })
+                .await
         }
-    }
+    };
+    attr_args::with_companion(function, "batched", items)
 }

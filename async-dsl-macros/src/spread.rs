@@ -98,21 +98,14 @@ fn build(function: &ItemFn, period: TokenStream) -> TokenStream {
             }
         }
     } else {
-        let module_doc = format!("The companion of [`{name}`](fn@{name}) made by `#[spread]`.");
-        quote! {
-            #function
-            #[doc = #module_doc]
-            #vis mod #name {
-                #[allow(unused_imports)]
-                use super::*;
-
-                #[doc = #doc]
-                pub async fn spread #generics (
-                    inputs: impl ::core::iter::IntoIterator<Item = #item>,
-                ) -> ::std::vec::Vec<#output> #where_clause {
-                    ::async_dsl::spread(#period, inputs.into_iter().map(|#pattern| move || super::#name(#(#vars),*))).await
-                }
+        let items = quote! {
+            #[doc = #doc]
+            pub async fn spread #generics (
+                inputs: impl ::core::iter::IntoIterator<Item = #item>,
+            ) -> ::std::vec::Vec<#output> #where_clause {
+                ::async_dsl::spread(#period, inputs.into_iter().map(|#pattern| move || super::#name(#(#vars),*))).await
             }
-        }
+        };
+        attr_args::with_companion(function, "spread", items)
     }
 }
