@@ -60,6 +60,15 @@ pub struct Throttle {
 /// The future of [`Throttle::acquire`]. A call that need not wait takes its slot on the
 /// first poll without allocating; only a caller that waits (or a throttle with a concurrency
 /// limit) runs the boxed slow path, which queues.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let limit = async_dsl::Throttle::new(std::num::NonZeroU32::new(10).unwrap(), std::time::Duration::from_secs(1));
+/// let acquire: async_dsl::Acquire<'_> = limit.acquire();
+/// let _permit = acquire.await; // the first call is due at once
+/// # }
+/// ```
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct Acquire<'a> {
     throttle: &'a Throttle,
