@@ -23,9 +23,9 @@ pub(crate) struct Shape<'a> {
     /// The name of the value a named form produces from the kept outputs; `None` when the
     /// macro keeps none (`race!`).
     pub(crate) value_name: Option<&'static str>,
-    /// The runtime function that builds the group (`join` or `group`); `biased;` picks
-    /// `group_biased`.
-    pub(crate) constructor: &'static str,
+    /// Whether the macro picks a winner, so that its rounds must start at a random branch or
+    /// item unless `biased;`.
+    pub(crate) races: bool,
     /// The collector of the `for` form.
     pub(crate) collect: TokenStream,
     /// Wraps the body future of the `for` form (after spawning and mapping).
@@ -109,10 +109,10 @@ fn group<'a>(
     let arms = (shape.finish)(&pattern, &value);
     let result = Ident::new("result", span);
     let constructor = Ident::new(
-        if input.options.biased.is_some() {
-            "group_biased"
-        } else {
-            shape.constructor
+        match (input.options.biased.is_some(), shape.races) {
+            (true, _) => "group_biased",
+            (false, true) => "group",
+            (false, false) => "join",
         },
         Span::call_site(),
     );
@@ -144,8 +144,16 @@ fn fan_out(input: &Input, form: &ForForm, shape: &Shape<'_>) -> TokenStream {
     let collect = &shape.collect;
     // Call-site spans for the closure itself: lints such as `redundant_closure` see macro
     // output, not the caller's code. The pattern and body keep their own spans.
+    let constructor = Ident::new(
+        if shape.races && input.options.biased.is_none() {
+            "fan_out_fair"
+        } else {
+            "fan_out"
+        },
+        Span::call_site(),
+    );
     quote! {
-        ::async_dsl::__private::fan_out(#limit, #iter, |#pat| #future, #collect)
+        ::async_dsl::__private::#constructor(#limit, #iter, |#pat| #future, #collect)
     }
 }
 

@@ -25,8 +25,8 @@ pub(crate) fn expand(tokens: TokenStream) -> TokenStream {
                 ::async_dsl::__private::ControlFlow::Break(never) => match never {},
             }
         },
-        constructor: "join",
         value_name: Some("Parallel"),
+        races: false,
         collect: quote!(::async_dsl::__private::Ordered::new()),
         for_body: expand::as_is,
     };
@@ -62,8 +62,8 @@ pub(crate) fn expand_try(tokens: TokenStream) -> TokenStream {
                 ::async_dsl::__private::ControlFlow::Break(error) => ::core::result::Result::Err(error),
             }
         },
-        constructor: "join",
         value_name: Some("Parallel"),
+        races: false,
         collect: quote!(::async_dsl::__private::TryOrdered::new()),
         for_body: |input, future| match &input.options.error {
             Some((_, ty)) => quote!(::async_dsl::__private::err_into::<#ty, _>(#future)),

@@ -32,8 +32,8 @@ pub(crate) fn expand(tokens: TokenStream) -> TokenStream {
                 ::async_dsl::__private::ControlFlow::Continue((never, _)) => match never {},
             }
         },
-        constructor: "group",
         value_name: None,
+        races: true,
         collect: quote!(::async_dsl::__private::First::new()),
         for_body: expand::as_is,
     };
@@ -62,8 +62,8 @@ pub(crate) fn expand_ok(tokens: TokenStream) -> TokenStream {
                 }
             }
         },
-        constructor: "group",
         value_name: Some("Errors"),
+        races: true,
         collect: quote!(::async_dsl::__private::FirstOk::new()),
         for_body: expand::as_is,
     };

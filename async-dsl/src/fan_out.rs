@@ -210,6 +210,8 @@ pin_project! {
         in_flight: usize,
         done: usize,
         total: Option<usize>,
+        // Whether each round of due items starts at a random one (a race's fairness).
+        fair: bool,
         collect: Option<C>,
         progress: P,
     }
@@ -237,6 +239,7 @@ impl<S, M, Fut, C> FanOut<S, M, Fut, C, Silent> {
             in_flight: 0,
             done: 0,
             total: None,
+            fair: false,
             collect: Some(collect),
             progress: Silent,
         }
@@ -286,9 +289,17 @@ impl<S, M, Fut, C, P> FanOut<S, M, Fut, C, P> {
             in_flight: self.in_flight,
             done: self.done,
             total: self.total,
+            fair: self.fair,
             collect: self.collect,
             progress: report,
         }
+    }
+
+    /// Starts each round of due items at a random one, so that when several complete in the
+    /// same round none wins a race by its position.
+    pub(crate) fn fair(mut self) -> Self {
+        self.fair = true;
+        self
     }
 
     pub(crate) fn with_total(mut self, total: Option<usize>) -> Self {
@@ -363,6 +374,9 @@ where
                 wakers.recycle(std::mem::take(this.due));
                 *this.cursor = 0;
                 *this.due = wakers.take_due();
+                if *this.fair {
+                    crate::wake::rotate_at_random(this.due);
+                }
                 if this.due.is_empty() {
                     if *this.input_done && *this.in_flight == 0 {
                         return Poll::Ready(None);

@@ -147,11 +147,10 @@ where
         let mut due = wakers.take_due();
         if O::WRITTEN_ORDER {
             due.sort_unstable();
-        } else if O::RANDOM_START && due.len() > 1 {
+        } else if O::RANDOM_START {
             // Slots come in index order; a race rotates it so that no branch wins ties of
             // one round by its position.
-            let shift = crate::rand::below(due.len());
-            due.rotate_left(shift);
+            crate::wake::rotate_at_random(&mut due);
         }
         let mut early = None;
         for &index in &due {

@@ -62,6 +62,23 @@ where
     )
 }
 
+/// A race's `for` fan-out: like [`fan_out`], with each round of due items started at a random
+/// one so that no item wins ties by its position.
+pub fn fan_out_fair<I, M, Fut, C>(
+    limit: usize,
+    input: I,
+    make: M,
+    collect: C,
+) -> FanOut<Iter<I::IntoIter>, M, Fut, C, Silent>
+where
+    I: IntoIterator,
+    M: FnMut(I::Item) -> Fut,
+    Fut: Future,
+    C: Collect<Fut::Output>,
+{
+    fan_out(limit, input, make, collect).fair()
+}
+
 /// The `timeout = ".."` option.
 pub fn timeout<F: Future>(after: Duration, future: F) -> Timeout<F> {
     Timeout::new(after, future)

@@ -201,6 +201,15 @@ thread_local! {
     static SPARE: RefCell<Vec<Box<WakeTable>>> = const { RefCell::new(Vec::new()) };
 }
 
+/// Rotates a round of due slots to start at a random one, so that when several are due in
+/// the same round none wins by its position (races, and `race!`'s `for` form).
+pub(crate) fn rotate_at_random(due: &mut [u32]) {
+    if due.len() > 1 {
+        let shift = crate::rand::below(due.len());
+        due.rotate_left(shift);
+    }
+}
+
 fn slot_index(index: usize) -> u32 {
     // Groups are bounded by memory long before 2^32 live slots; saturate rather than wrap.
     u32::try_from(index).unwrap_or(u32::MAX)

@@ -103,6 +103,21 @@ async fn unbiased_race_is_fair_when_branches_wake_in_the_same_round() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_race_over_a_dynamic_set_is_fair_when_items_wake_in_the_same_round() {
+    let mut wins = [0u32; 2];
+    for _ in 0..2_000 {
+        let winner = race! { for i in 0..2usize => async move { sleep_ms(10).await; i } }.await;
+        wins[winner.unwrap()] += 1;
+    }
+    assert!(
+        wins.iter().all(|&n| (800..1_200).contains(&n)),
+        "wins per item: {wins:?}"
+    );
+    let first = race! { biased; for i in 0..2usize => async move { sleep_ms(10).await; i } }.await;
+    assert_eq!(first, Some(0), "biased takes the earliest item of a round");
+}
+
+#[tokio::test(start_paused = true)]
 async fn biased_race_polls_in_written_order() {
     for _ in 0..100 {
         let winner = race!(biased; async { 0 }, async { 1 }, async { 2 }).await;

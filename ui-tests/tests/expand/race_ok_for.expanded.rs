@@ -1,6 +1,6 @@
 use async_dsl::race_ok;
 pub async fn run(mirrors: Vec<u32>) -> Option<u32> {
-    ::async_dsl::__private::fan_out(
+    ::async_dsl::__private::fan_out_fair(
             ::core::primitive::usize::MAX,
             mirrors,
             |m| async move { if m > 2 { Ok(m) } else { Err(m) } },
