@@ -6,7 +6,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Expr, Ident};
 
-use crate::input::{Body, ForForm, Input, LimitValue, Named, TimeoutValue};
+use crate::input::{Body, ForForm, Input, LimitValue, Named, Timeout};
 
 /// How one macro turns branches into slots and slot results into its output.
 pub(crate) struct Shape<'a> {
@@ -48,9 +48,9 @@ pub(crate) fn expand(input: &Input, shape: &Shape<'_>) -> TokenStream {
     match &input.options.timeout {
         None => future,
         Some(timeout) => {
-            let after = match &timeout.after {
-                TimeoutValue::Literal(lit) => lit.to_expr(),
-                TimeoutValue::Expr(expr) => quote!(#expr),
+            let after = match timeout {
+                Timeout::Literal(lit) => lit.to_expr(),
+                Timeout::Expr(expr) => quote!(#expr),
             };
             quote!(::async_dsl::__private::timeout(#after, #future))
         }

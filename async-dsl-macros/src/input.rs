@@ -29,11 +29,7 @@ pub(crate) struct Options {
     pub(crate) error: Option<(Ident, Type)>,
 }
 
-pub(crate) struct Timeout {
-    pub(crate) after: TimeoutValue,
-}
-
-pub(crate) enum TimeoutValue {
+pub(crate) enum Timeout {
     Literal(DurationLit),
     /// Any expression of type `Duration`.
     Expr(Expr),
@@ -124,14 +120,14 @@ fn parse_option(input: ParseStream<'_>, options: &mut Options) -> syn::Result<()
         ("timeout", true) => {
             input.parse::<Token![=]>()?;
             let after = if input.peek(LitStr) {
-                TimeoutValue::Literal(DurationLit::parse(input.parse()?)?)
+                Timeout::Literal(DurationLit::parse(input.parse()?)?)
             } else {
-                TimeoutValue::Expr(input.parse()?)
+                Timeout::Expr(input.parse()?)
             };
             match options.timeout {
                 Some(_) => Err(duplicate()),
                 None => {
-                    options.timeout = Some(Timeout { after });
+                    options.timeout = Some(after);
                     Ok(())
                 }
             }
@@ -340,22 +336,13 @@ impl Errors {
 impl Options {
     /// Rejects every option `allowed` does not name, saying which macros take it.
     pub(crate) fn allow_only(&self, macro_name: &str, allowed: &[&str], errors: &mut Errors) {
-        let present: [(&str, Option<&Ident>, &str); 4] = [
-            (
-                "spawn",
-                self.spawn.as_ref(),
-                "`parallel!`, `try_parallel!`, `race!` and `race_ok!`",
-            ),
+        // `spawn` and `limit` are every macro's (`limit` is checked against the form instead).
+        let present: [(&str, Option<&Ident>, &str); 2] = [
             ("biased", self.biased.as_ref(), "`race!` and `race_ok!`"),
             (
                 "error",
                 self.error.as_ref().map(|(name, _)| name),
                 "`try_parallel!`",
-            ),
-            (
-                "limit",
-                self.limit.as_ref().map(|l| &l.name),
-                "the `for` form",
             ),
         ];
         for (key, name, takers) in present {

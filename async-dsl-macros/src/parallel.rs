@@ -12,7 +12,7 @@ pub(crate) fn expand(tokens: TokenStream) -> TokenStream {
         Ok(input) => input,
         Err(error) => return expand::error_expr(error),
     };
-    if let Err(error) = validate(&input, "parallel", &["spawn", "limit"]) {
+    if let Err(error) = validate(&input, "parallel", &[]) {
         return expand::error_expr(error);
     }
     let shape = Shape {
@@ -38,7 +38,7 @@ pub(crate) fn expand_try(tokens: TokenStream) -> TokenStream {
         Ok(input) => input,
         Err(error) => return expand::error_expr(error),
     };
-    if let Err(error) = validate(&input, "try_parallel", &["spawn", "limit", "error"]) {
+    if let Err(error) = validate(&input, "try_parallel", &["error"]) {
         return expand::error_expr(error);
     }
     let error_type = input.options.error.as_ref().map(|(_, ty)| ty);

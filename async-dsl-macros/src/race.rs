@@ -8,7 +8,7 @@ use syn::spanned::Spanned;
 use crate::expand::{self, Shape};
 use crate::input::{Errors, Input};
 
-const ALLOWED: &[&str] = &["spawn", "biased", "limit"];
+const ALLOWED: &[&str] = &["biased"];
 
 pub(crate) fn expand(tokens: TokenStream) -> TokenStream {
     let input = match Input::parse(tokens, "race") {
