@@ -169,6 +169,9 @@ where
     /// assert_eq!(batcher.load(7, load).await, Ok(49));
     /// # }
     /// ```
+    ///
+    /// # Panics
+    /// Outside a Tokio runtime: the batch call runs as a Tokio task.
     pub async fn load<L, F>(&'static self, key: K, load: L) -> Result<V, BatchError<E>>
     where
         L: FnOnce(Vec<K>) -> F + Send + 'static,

@@ -113,6 +113,9 @@ impl Pool {
     /// pool.join().await;
     /// # }
     /// ```
+    ///
+    /// # Panics
+    /// Outside a Tokio runtime: the workers are Tokio tasks.
     pub fn new(workers: usize, queue: usize) -> Self {
         let (sender, receiver) = mpsc::channel::<Job>(queue.max(1));
         let receiver = Arc::new(tokio::sync::Mutex::new(receiver));

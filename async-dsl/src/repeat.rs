@@ -53,6 +53,9 @@ pub struct Repeat {
 /// assert_eq!(runs.load(Ordering::SeqCst), 3); // at 0, 1 and 2 s
 /// # }
 /// ```
+///
+/// # Panics
+/// Outside a Tokio runtime: the job runs as a Tokio task.
 pub fn repeat<F, Fut>(interval: Duration, mut job: F) -> Repeat
 where
     F: FnMut() -> Fut + Send + 'static,

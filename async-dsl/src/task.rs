@@ -112,6 +112,9 @@ impl<T: Send + 'static> Task<T> {
     /// assert_eq!(task.await, Ok(42));
     /// # }
     /// ```
+    ///
+    /// # Panics
+    /// Outside a Tokio runtime: as `tokio::spawn` does.
     pub fn spawn<F>(future: F) -> Self
     where
         F: Future<Output = T> + Send + 'static,
@@ -278,6 +281,9 @@ pub fn set_panic_handler(handler: impl Fn(&str, Box<dyn Any + Send>) + Send + Sy
 /// async_dsl::go(async { /* send a metric, warm a cache, ... */ });
 /// # }
 /// ```
+///
+/// # Panics
+/// Outside a Tokio runtime: as `tokio::spawn` does.
 pub fn go<F>(future: F)
 where
     F: Future<Output = ()> + Send + 'static,
@@ -293,6 +299,9 @@ where
 /// async_dsl::go_named("cache warmer", async { /* ... */ });
 /// # }
 /// ```
+///
+/// # Panics
+/// Outside a Tokio runtime: as `tokio::spawn` does.
 pub fn go_named<F>(name: impl Into<String>, future: F)
 where
     F: Future<Output = ()> + Send + 'static,
