@@ -62,44 +62,35 @@
 //! no branch wins ties by its position, or poll in written order with `biased;`.
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
 
+// The map of these modules, and the rules that hold across them, is ARCHITECTURE.md.
 mod attributes;
 pub mod batch;
-mod borrowed;
-pub mod collect;
 mod error;
 pub mod fan_out;
 mod group;
-mod list;
-mod map;
-mod pool;
+pub mod limit;
+mod option;
 mod rand;
-mod repeat;
-mod retry;
-mod scope;
-mod slot;
-mod spawn;
-mod spread;
-mod task;
-mod throttle;
-mod timeout;
+pub mod schedule;
+pub mod task;
 mod wake;
 
 #[doc(hidden)]
-#[path = "private.rs"]
 pub mod __private;
 
 pub use attributes::{batched, retry, spread, throttled, timeout};
 pub use batch::{BatchError, Batcher};
 pub use error::{AllFailed, Elapsed};
-pub use fan_out::{FanOut, Progress};
-pub use map::{for_each, from_stream, map, map_unordered, partition, try_for_each, try_map};
-pub use pool::{JobHandle, Pool, PoolClosed};
-pub use repeat::{Repeat, repeat};
-pub use retry::Backoff;
-pub use scope::{CancelToken, Scope, ScopeError};
-pub use spread::spread;
-pub use task::{Task, TaskError, go, go_named, panic_message, set_panic_handler};
-pub use throttle::{Acquire, KeyedPermit, KeyedThrottle, Permit, Throttle};
+pub use fan_out::collect;
+pub use fan_out::{
+    FanOut, Progress, for_each, from_stream, map, map_unordered, partition, try_for_each, try_map,
+};
+pub use limit::{Acquire, KeyedPermit, KeyedThrottle, Permit, Throttle};
+pub use schedule::{Backoff, Repeat, repeat, spread};
+pub use task::{
+    CancellationToken, JobHandle, Pool, PoolClosed, Scope, ScopeError, Task, TaskError, go, go_named, panic_message,
+    set_panic_handler,
+};
 
 /// Runs every branch concurrently and resolves to all their outputs, typed.
 ///

@@ -1,5 +1,6 @@
-//! A small per-thread random source for fair branch ordering (xorshift, seeded from std's
-//! randomly keyed hasher). Not for anything that needs unpredictability.
+//! A small per-thread random source (xorshift, seeded from std's randomly keyed hasher): where
+//! a race starts its rounds of polls, and the jitter of [`Backoff`](crate::schedule::Backoff).
+//! Not for anything that needs unpredictability.
 //!
 //! The state is a const-initialised thread-local, seeded on first use: a lazily initialised
 //! one measured about 15 ns per draw, more than a whole three-branch group.

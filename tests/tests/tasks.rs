@@ -72,7 +72,7 @@ async fn timeout_aborts_the_task_and_cancel_stops_it() {
         std::future::pending::<()>().await;
     });
     settle().await;
-    task.cancel();
+    task.abort();
     assert!(dropped_rx.await.is_err());
     settle().await;
     assert_eq!(alive(), before);

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::collect::Ordered;
+use crate::fan_out::collect::Ordered;
 use crate::fan_out::{FanOut, IntoSource};
 
 /// Starts the calls evenly over `period`: call `i` of `n` at `start + i * period / n`,

@@ -1,103 +1,17 @@
-//! A group of spawned children in the errgroup style.
+//! A group of spawned children in the errgroup style, sharing a tokio-util
+//! [`CancellationToken`].
 
 use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use tokio::sync::{Notify, Semaphore};
+use tokio::sync::Semaphore;
 use tokio::task::{Id, JoinSet};
+use tokio_util::sync::CancellationToken;
 
-use crate::task::panic_message;
-
-/// A cancellation signal that children watch. Cloning shares it.
-///
-/// A few lines on `Notify` rather than tokio-util's `CancellationToken`, which would add a
-/// runtime dependency for what a scope needs: cancel once, check, wait.
-///
-/// ```
-/// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() {
-/// let token = async_dsl::CancelToken::new();
-/// let watcher = token.clone();
-/// token.cancel();
-/// watcher.cancelled().await; // resolves at once
-/// assert!(watcher.is_cancelled());
-/// # }
-/// ```
-#[derive(Debug, Clone, Default)]
-pub struct CancelToken {
-    inner: Arc<TokenInner>,
-}
-
-#[derive(Debug, Default)]
-struct TokenInner {
-    cancelled: AtomicBool,
-    notify: Notify,
-}
-
-impl CancelToken {
-    /// A token not yet cancelled.
-    ///
-    /// ```
-    /// assert!(!async_dsl::CancelToken::new().is_cancelled());
-    /// ```
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Cancels: every `cancelled()` resolves, now and later.
-    ///
-    /// ```
-    /// let token = async_dsl::CancelToken::new();
-    /// token.cancel();
-    /// token.cancel(); // cancelling twice is harmless
-    /// assert!(token.is_cancelled());
-    /// ```
-    pub fn cancel(&self) {
-        self.inner.cancelled.store(true, Ordering::Release);
-        self.inner.notify.notify_waiters();
-    }
-
-    /// Whether the token was cancelled.
-    ///
-    /// ```
-    /// let token = async_dsl::CancelToken::new();
-    /// let seen_by_child = token.clone();
-    /// token.cancel();
-    /// assert!(seen_by_child.is_cancelled());
-    /// ```
-    pub fn is_cancelled(&self) -> bool {
-        self.inner.cancelled.load(Ordering::Acquire)
-    }
-
-    /// Resolves once the token is cancelled.
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() {
-    /// let token = async_dsl::CancelToken::new();
-    /// let child = tokio::spawn({
-    ///     let token = token.clone();
-    ///     async move { token.cancelled().await; "stopped" }
-    /// });
-    /// token.cancel();
-    /// assert_eq!(child.await.unwrap(), "stopped");
-    /// # }
-    /// ```
-    pub async fn cancelled(&self) {
-        loop {
-            // Registered before the check, so a cancel in between is not missed.
-            let notified = self.inner.notify.notified();
-            if self.is_cancelled() {
-                return;
-            }
-            notified.await;
-        }
-    }
-}
+use super::go::panic_message;
 
 /// Why a [`Scope`] ended badly.
 ///
@@ -186,7 +100,7 @@ pub struct Scope<E> {
     // Only named children are recorded: an unnamed one is named from its task id on error,
     // so spawning it costs no string and no map entry.
     names: HashMap<Id, String>,
-    token: CancelToken,
+    token: CancellationToken,
     limit: Option<Arc<Semaphore>>,
 }
 
@@ -220,7 +134,7 @@ impl<E: Send + 'static> Scope<E> {
         Scope {
             children: JoinSet::new(),
             names: HashMap::new(),
-            token: CancelToken::new(),
+            token: CancellationToken::new(),
             limit: None,
         }
     }
@@ -238,10 +152,7 @@ impl<E: Send + 'static> Scope<E> {
     /// # }
     /// ```
     pub fn with_limit(limit: usize) -> Self {
-        Scope {
-            limit: Some(Arc::new(Semaphore::new(limit.max(1)))),
-            ..Self::new()
-        }
+        Self::new().limit(limit)
     }
 
     /// The token the scope cancels at the first failure or on [`shutdown`](Scope::shutdown);
@@ -257,8 +168,52 @@ impl<E: Send + 'static> Scope<E> {
     /// assert!(scope.wait().await.is_err());
     /// # }
     /// ```
-    pub fn token(&self) -> CancelToken {
+    pub fn token(&self) -> CancellationToken {
         self.token.clone()
+    }
+
+    /// A scope whose token is a child of `parent`: cancelling `parent` (a server's shutdown
+    /// token, say) cancels this scope's children too, while the scope's own cancellation at
+    /// its first failure stays inside it.
+    ///
+    /// ```
+    /// use async_dsl::CancellationToken; // tokio-util's, re-exported
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let shutdown = CancellationToken::new();
+    /// let mut scope: async_dsl::Scope<()> = async_dsl::Scope::child_of(&shutdown);
+    /// let token = scope.token();
+    /// scope.spawn(async move { token.cancelled().await; Ok(()) });
+    /// shutdown.cancel(); // reaches the child through the scope's token
+    /// assert_eq!(scope.wait().await, Ok(()));
+    /// assert!(scope.token().is_cancelled());
+    /// # }
+    /// ```
+    pub fn child_of(parent: &CancellationToken) -> Self {
+        Scope {
+            token: parent.child_token(),
+            ..Self::new()
+        }
+    }
+
+    /// This scope, running at most `limit` children at once (at least 1); the others wait.
+    /// The same as [`with_limit`](Scope::with_limit), for a scope made by
+    /// [`child_of`](Scope::child_of).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let parent = async_dsl::CancellationToken::new();
+    /// let mut scope: async_dsl::Scope<()> = async_dsl::Scope::child_of(&parent).limit(2);
+    /// scope.spawn(async { Ok(()) });
+    /// assert_eq!(scope.wait().await, Ok(()));
+    /// # }
+    /// ```
+    pub fn limit(self, limit: usize) -> Self {
+        Scope {
+            limit: Some(Arc::new(Semaphore::new(limit.max(1)))),
+            ..self
+        }
     }
 
     /// Spawns a child; errors and panics name it by its task id (`task 42`).

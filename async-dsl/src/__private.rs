@@ -1,21 +1,23 @@
-//! What macro expansions call. Not public API: names and signatures change without notice.
+//! The one door macro expansions use into the runtime: every path an expansion names starts
+//! with `::async_dsl::__private::`. Not public API: names and signatures change without notice.
 
 pub use core::ops::ControlFlow;
 
-pub use crate::collect::{Collect, First, FirstOk, Ordered, TryOrdered};
-pub use crate::fan_out::{FanOut, Iter, Silent};
-pub use crate::group::{Biased, Fair, Group, Order, WrittenFirst};
-pub use crate::list::{Cons, Nil, Poller, RaceTail, SameAs, Slots, race_cons};
-pub use crate::slot::{IsResult, JoinSlot, RaceOkSlot, RaceSlot, Slot, TrySlot};
-pub use crate::spawn::Spawned;
-pub use crate::timeout::Timeout;
-pub use crate::{AllFailed, Elapsed};
+pub use crate::error::{AllFailed, Elapsed};
+pub use crate::fan_out::collect::{Collect, First, FirstOk, Ordered, TryOrdered};
+pub use crate::fan_out::{FanOut, IntoSource, Iter, NoProgress};
+pub use crate::group::{Biased, Fair, Group, InOrder, Order};
+pub use crate::group::{Cons, Nil, Poller, RaceTail, SameAs, Slots, race_cons};
+pub use crate::group::{IsResult, JoinSlot, RaceOkSlot, RaceSlot, Slot, TrySlot};
+pub use crate::limit::{KeyedThrottle, Throttle};
+pub use crate::option::{Spawned, Timeout};
+pub use crate::schedule::Backoff;
 
 use core::future::Future;
 use core::time::Duration;
 
 /// A join: branches polled in written order.
-pub fn join<L, F, T>(slots: L, finish: F) -> Group<L, F, WrittenFirst>
+pub fn join<L, F, T>(slots: L, finish: F) -> Group<L, F, InOrder>
 where
     L: Slots,
     F: Fn(ControlFlow<L::Break, L::Output>) -> T,
@@ -24,7 +26,7 @@ where
 }
 
 /// A race: each round of polls starts at a random branch.
-pub fn group<L, F, T>(slots: L, finish: F) -> Group<L, F, Fair>
+pub fn race<L, F, T>(slots: L, finish: F) -> Group<L, F, Fair>
 where
     L: Slots,
     F: Fn(ControlFlow<L::Break, L::Output>) -> T,
@@ -33,7 +35,7 @@ where
 }
 
 /// A race polled in written order (`biased;`).
-pub fn group_biased<L, F, T>(slots: L, finish: F) -> Group<L, F, Biased>
+pub fn race_biased<L, F, T>(slots: L, finish: F) -> Group<L, F, Biased>
 where
     L: Slots,
     F: Fn(ControlFlow<L::Break, L::Output>) -> T,
@@ -47,7 +49,7 @@ pub fn fan_out<I, M, Fut, C>(
     input: I,
     make: M,
     collect: C,
-) -> FanOut<Iter<I::IntoIter>, M, Fut, C, Silent>
+) -> FanOut<Iter<I::IntoIter>, M, Fut, C, NoProgress>
 where
     I: IntoIterator,
     M: FnMut(I::Item) -> Fut,
@@ -56,7 +58,7 @@ where
 {
     FanOut::new(
         limit,
-        crate::fan_out::IntoSource::into_source(input),
+        IntoSource::into_source(input),
         make,
         collect,
     )
@@ -64,12 +66,12 @@ where
 
 /// A race's `for` fan-out: like [`fan_out`], with each round of due items started at a random
 /// one so that no item wins ties by its position.
-pub fn fan_out_fair<I, M, Fut, C>(
+pub fn race_fan_out<I, M, Fut, C>(
     limit: usize,
     input: I,
     make: M,
     collect: C,
-) -> FanOut<Iter<I::IntoIter>, M, Fut, C, Silent>
+) -> FanOut<Iter<I::IntoIter>, M, Fut, C, NoProgress>
 where
     I: IntoIterator,
     M: FnMut(I::Item) -> Fut,
@@ -122,10 +124,10 @@ where
 
 /// The throttle of a `#[throttled]` function; arguments were checked at compile time
 /// (`concurrency` 0 means none).
-pub fn throttle(rate: u32, per: Duration, burst: u32, concurrency: usize) -> crate::Throttle {
+pub fn throttle(rate: u32, per: Duration, burst: u32, concurrency: usize) -> Throttle {
     use core::num::{NonZeroU32, NonZeroUsize};
     let one = NonZeroU32::MIN;
-    let throttle = crate::Throttle::new(NonZeroU32::new(rate).unwrap_or(one), per)
+    let throttle = Throttle::new(NonZeroU32::new(rate).unwrap_or(one), per)
         .burst(NonZeroU32::new(burst).unwrap_or(one));
     match NonZeroUsize::new(concurrency) {
         Some(limit) => throttle.concurrency(limit),
@@ -139,8 +141,8 @@ pub fn keyed_throttle(
     per: Duration,
     burst: u32,
     concurrency: usize,
-) -> crate::KeyedThrottle {
-    crate::KeyedThrottle::new(move || throttle(rate, per, burst, concurrency))
+) -> KeyedThrottle {
+    KeyedThrottle::new(move || throttle(rate, per, burst, concurrency))
 }
 
 /// `#[timeout]`: the body's future with its output type named, so `?` inside it infers.
@@ -153,5 +155,4 @@ pub fn attempt<T, F: Future<Output = T>>(future: F) -> F {
     future
 }
 
-pub use crate::retry::Backoff;
 pub use tokio::time::sleep;

@@ -17,10 +17,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock, PoisonError};
 use std::task::{Context, RawWaker, RawWakerVTable, Waker};
 
-use crate::wake::WakeTable;
+use super::table::WakeTable;
 
 /// The state borrowed wakers of one first poll share.
-pub(crate) struct Lazy<'a> {
+pub(crate) struct FirstPollWakers<'a> {
     parent: &'a Waker,
     len: usize,
     table: OnceLock<Box<WakeTable>>,
@@ -34,22 +34,22 @@ pub(crate) struct Lazy<'a> {
 // can borrow `cx.waker()`), so what its probe points at must be `Sync`.
 const _: () = {
     const fn assert_sync<T: Sync>() {}
-    assert_sync::<Lazy<'static>>();
+    assert_sync::<FirstPollWakers<'static>>();
     assert_sync::<Probe<'static>>();
 };
 
 /// What a borrowed waker's data pointer points at.
 struct Probe<'a> {
-    lazy: &'a Lazy<'a>,
+    first_wakers: &'a FirstPollWakers<'a>,
     index: usize,
 }
 
 static VTABLE: RawWakerVTable = RawWakerVTable::new(clone, wake, wake_by_ref, drop_borrowed);
 
-impl<'a> Lazy<'a> {
+impl<'a> FirstPollWakers<'a> {
     /// Borrowed wakers for `len` branches of a group polled by `parent`.
     pub(crate) fn new(parent: &'a Waker, len: usize) -> Self {
-        Lazy {
+        FirstPollWakers {
             parent,
             len,
             table: OnceLock::new(),
@@ -60,7 +60,7 @@ impl<'a> Lazy<'a> {
 
     /// Polls branch `index` through `poll` with a borrowed waker.
     pub(crate) fn poll<R>(&self, index: usize, poll: impl FnOnce(&mut Context<'_>) -> R) -> R {
-        let probe = Probe { lazy: self, index };
+        let probe = Probe { first_wakers: self, index };
         // SAFETY: the waker's data points at `probe`, which lives until the end of this
         // function, and the waker cannot outlive it: it is dropped at the end of this
         // function (declared after `probe`, so dropped first), it is reachable only through
@@ -117,17 +117,17 @@ impl<'a> Lazy<'a> {
 }
 
 /// # Safety
-/// `data` must be the pointer `Lazy::poll` made, during that call.
+/// `data` must be the pointer `FirstPollWakers::poll` made, during that call.
 unsafe fn probe<'a>(data: *const ()) -> &'a Probe<'a> {
-    // SAFETY: the caller guarantees `data` points at a live `Probe` (see `Lazy::poll`).
+    // SAFETY: the caller guarantees `data` points at a live `Probe` (see `FirstPollWakers::poll`).
     unsafe { &*data.cast::<Probe<'a>>() }
 }
 
 unsafe fn clone(data: *const ()) -> RawWaker {
     // SAFETY: the standard library calls vtable functions only with the data pointer of a
-    // waker built from this vtable, and those exist only inside `Lazy::poll`.
+    // waker built from this vtable, and those exist only inside `FirstPollWakers::poll`.
     let probe = unsafe { probe(data) };
-    let kept = ManuallyDrop::new(probe.lazy.keep(probe.index));
+    let kept = ManuallyDrop::new(probe.first_wakers.keep(probe.index));
     // Ownership of the kept waker's reference passes to the returned `RawWaker`.
     RawWaker::new(kept.data(), kept.vtable())
 }
@@ -135,7 +135,7 @@ unsafe fn clone(data: *const ()) -> RawWaker {
 unsafe fn wake_by_ref(data: *const ()) {
     // SAFETY: as in `clone`.
     let probe = unsafe { probe(data) };
-    probe.lazy.wake(probe.index);
+    probe.first_wakers.wake(probe.index);
 }
 
 unsafe fn wake(data: *const ()) {
@@ -164,21 +164,21 @@ mod tests {
     fn a_borrowed_waker_allocates_nothing_until_kept_and_the_kept_one_outlives_the_poll() {
         let counter = Arc::new(Counter(AtomicUsize::new(0)));
         let parent = Waker::from(Arc::clone(&counter));
-        let lazy = Lazy::new(&parent, 71);
+        let first_wakers = FirstPollWakers::new(&parent, 71);
 
-        lazy.poll(0, |cx| cx.waker().wake_by_ref());
+        first_wakers.poll(0, |cx| cx.waker().wake_by_ref());
         assert!(
-            lazy.table.get().is_none(),
+            first_wakers.table.get().is_none(),
             "waking by reference creates no table"
         );
-        lazy.poll(70, |cx| cx.waker().wake_by_ref());
+        first_wakers.poll(70, |cx| cx.waker().wake_by_ref());
         assert_eq!(
             counter.0.load(Ordering::SeqCst),
             2,
             "each wake by reference wakes the parent"
         );
 
-        let kept = lazy.poll(2, |cx| {
+        let kept = first_wakers.poll(2, |cx| {
             let kept = cx.waker().clone();
             assert!(
                 !kept.will_wake(cx.waker()),
@@ -191,7 +191,7 @@ mod tests {
             });
             kept
         });
-        let (table, woken) = lazy.into_parts();
+        let (table, woken) = first_wakers.into_parts();
         let mut table = table.expect("cloning created the table");
         assert_eq!(woken.collect::<Vec<_>>(), [0, 2, 70]);
 

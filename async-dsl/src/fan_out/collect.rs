@@ -4,7 +4,8 @@
 use core::ops::ControlFlow;
 use std::collections::VecDeque;
 
-use crate::slot::IsResult;
+use crate::error::AllFailed;
+use crate::group::IsResult;
 
 /// What a fan-out does with each output: keep it, or end the fan-out early.
 ///
@@ -223,7 +224,7 @@ impl<T, E> Default for FirstOk<T, E> {
 }
 
 impl<R: IsResult> Collect<R> for FirstOk<R::Ok, R::Err> {
-    type Output = Result<R::Ok, crate::AllFailed<Vec<R::Err>>>;
+    type Output = Result<R::Ok, AllFailed<Vec<R::Err>>>;
     fn push(&mut self, seq: usize, item: R) -> ControlFlow<()> {
         match item.into_result() {
             Ok(value) => {
@@ -239,7 +240,7 @@ impl<R: IsResult> Collect<R> for FirstOk<R::Ok, R::Err> {
     fn finish(self) -> Self::Output {
         match self.ok {
             Some(value) => Ok(value),
-            None => Err(crate::AllFailed::new(self.errors.done)),
+            None => Err(AllFailed::new(self.errors.done)),
         }
     }
 }

@@ -8,7 +8,7 @@ use core::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
 
-use crate::slot::{RaceSlot, Slot};
+use super::slot::{RaceSlot, Slot};
 
 pin_project! {
     /// A non-empty list of slots: `head` is branch 0, `tail` the rest.

@@ -10,8 +10,8 @@ use std::task::{Context, Poll};
 use futures_util::FutureExt;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::task::panic_message;
-use crate::{Task, TaskError};
+use super::go::panic_message;
+use super::handle::{Task, TaskError};
 
 type Job = Pin<Box<dyn Future<Output = ()> + Send>>;
 

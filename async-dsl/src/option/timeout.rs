@@ -9,7 +9,7 @@ use std::time::Duration;
 use pin_project_lite::pin_project;
 use tokio::time::Sleep;
 
-use crate::Elapsed;
+use crate::error::Elapsed;
 
 pin_project! {
     /// Resolves to the inner future's output, or to [`Elapsed`] once `after` has passed

@@ -1,5 +1,4 @@
-//! Bounded, lazily pulled fan-out: the engine behind the `for` forms of the macros and behind
-//! [`map`](crate::map), [`map_unordered`](crate::map_unordered) and their siblings.
+//! The engine: `limit` places, each running one item's future, refilled from the source.
 
 use core::fmt;
 use core::future::Future;
@@ -9,181 +8,22 @@ use core::task::{Context, Poll};
 use futures_util::Stream;
 use pin_project_lite::pin_project;
 
-use crate::collect::Collect;
-use crate::wake::WakeTable;
+use super::collect::Collect;
+use super::progress::{NoProgress, OnProgress, Progress};
+use super::source::Source;
+use crate::wake::{WakeTable, rotate_at_random};
 
 /// Item polls one `poll` call may make before it yields to the executor, so that a huge
 /// fan-out of always-ready futures cannot monopolise a worker thread.
 const POLL_BUDGET: usize = 4096;
-
-/// Where a fan-out's items come from: an iterator ([`Iter`]) or a stream ([`FromStream`]).
-///
-/// ```
-/// use async_dsl::fan_out::{IntoSource, Source};
-/// let source = vec![1, 2, 3].into_source();
-/// assert_eq!(source.exact_len(), Some(3));
-/// ```
-pub trait Source {
-    /// The items.
-    type Item;
-    /// The next item, `Ready(None)` at the end; a stream may be `Pending`.
-    fn poll_item(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>>;
-    /// The number of items, when known exactly up front.
-    fn exact_len(&self) -> Option<usize>;
-}
-
-fn exact((low, high): (usize, Option<usize>)) -> Option<usize> {
-    (Some(low) == high).then_some(low)
-}
-
-/// Turns something into a [`Source`]: every `IntoIterator`, and streams wrapped with
-/// [`from_stream`](crate::from_stream).
-///
-/// ```
-/// use async_dsl::fan_out::IntoSource;
-/// let from_a_range = (0..10).into_source();
-/// let from_a_stream = async_dsl::from_stream(futures::stream::iter(0..10)).into_source();
-/// # drop((from_a_range, from_a_stream));
-/// ```
-pub trait IntoSource {
-    /// The items.
-    type Item;
-    /// The source.
-    type Source: Source<Item = Self::Item>;
-    /// Converts.
-    fn into_source(self) -> Self::Source;
-}
-
-/// A [`Source`] over an iterator.
-///
-/// ```
-/// use async_dsl::fan_out::{IntoSource, Iter};
-/// let source: Iter<std::ops::Range<u8>> = (0..3).into_source();
-/// # drop(source);
-/// ```
-#[derive(Debug)]
-pub struct Iter<I>(I);
-
-impl<I: Iterator> Source for Iter<I> {
-    type Item = I::Item;
-    fn poll_item(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<I::Item>> {
-        // `Iter` holds no pinned state.
-        Poll::Ready(Pin::get_mut(self).0.next())
-    }
-    fn exact_len(&self) -> Option<usize> {
-        exact(self.0.size_hint())
-    }
-}
-
-impl<I> Unpin for Iter<I> {}
-
-impl<I: IntoIterator> IntoSource for I {
-    type Item = I::Item;
-    type Source = Iter<I::IntoIter>;
-    fn into_source(self) -> Iter<I::IntoIter> {
-        Iter(self.into_iter())
-    }
-}
-
-pin_project! {
-    /// A [`Source`] over a stream; see [`from_stream`](crate::from_stream).
-    ///
-    /// ```
-    /// let source = async_dsl::from_stream(futures::stream::iter(["a", "b"]));
-    /// # drop(source);
-    /// ```
-    #[derive(Debug)]
-    pub struct FromStream<S> {
-        #[pin]
-        stream: S,
-    }
-}
-
-impl<S> FromStream<S> {
-    pub(crate) fn new(stream: S) -> Self {
-        FromStream { stream }
-    }
-}
-
-impl<S: Stream> Source for FromStream<S> {
-    type Item = S::Item;
-    fn poll_item(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<S::Item>> {
-        self.project().stream.poll_next(cx)
-    }
-    fn exact_len(&self) -> Option<usize> {
-        exact(self.stream.size_hint())
-    }
-}
-
-impl<S: Stream> IntoSource for FromStream<S> {
-    type Item = S::Item;
-    type Source = Self;
-    fn into_source(self) -> Self {
-        self
-    }
-}
-
-/// How far a fan-out has come, reported after each item completes.
-///
-/// ```
-/// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() {
-/// let mut last = None;
-/// async_dsl::map(0..4, |n| async move { n }).on_progress(|p| last = Some(p)).await;
-/// let last = last.unwrap();
-/// assert_eq!((last.started, last.done, last.total), (4, 4, Some(4)));
-/// # }
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Progress {
-    /// Items pulled from the input and started so far.
-    pub started: usize,
-    /// Items completed so far.
-    pub done: usize,
-    /// Items in the input, when its size was known up front.
-    pub total: Option<usize>,
-}
-
-/// Receives a fan-out's [`Progress`]; implemented for every `FnMut(Progress)`.
-///
-/// ```
-/// use async_dsl::fan_out::OnProgress;
-/// let mut count = 0;
-/// let mut report = |_: async_dsl::Progress| count += 1;
-/// report.report(async_dsl::Progress { started: 1, done: 1, total: None });
-/// assert_eq!(count, 1);
-/// ```
-pub trait OnProgress {
-    /// Called after each completed item.
-    fn report(&mut self, progress: Progress);
-}
-
-impl<F: FnMut(Progress)> OnProgress for F {
-    fn report(&mut self, progress: Progress) {
-        self(progress)
-    }
-}
-
-/// Reports nothing.
-///
-/// ```
-/// use async_dsl::fan_out::{OnProgress, Silent};
-/// Silent.report(async_dsl::Progress { started: 1, done: 1, total: None });
-/// ```
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Silent;
-
-impl OnProgress for Silent {
-    fn report(&mut self, _: Progress) {}
-}
-
 pin_project! {
     /// Runs `make(item)` for every item of a source, at most `limit` at a time, on the
     /// polling task: a future of what its collector `C` makes of the outputs, or, for
-    /// [`map_unordered`](crate::map_unordered), a stream of the outputs in completion order.
+    /// [`map_unordered`](super::map_unordered), a stream of the outputs in completion order.
     ///
     /// Items are pulled only when a place is free, so memory grows with the limit, not with
     /// the input. Each place keeps its waker and its future's allocation for the next item,
+    /// and a poll re-polls only the places woken since the last one.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
@@ -192,7 +32,6 @@ pin_project! {
     /// assert_eq!(fan_out.await, [30, 10, 20]);
     /// # }
     /// ```
-    /// and a poll re-polls only the places woken since the last one.
     #[must_use = "futures do nothing unless you `.await` or poll them"]
     pub struct FanOut<S, M, Fut, C, P> {
         #[pin]
@@ -222,7 +61,7 @@ struct Place<Fut> {
     seq: usize,
 }
 
-impl<S, M, Fut, C> FanOut<S, M, Fut, C, Silent> {
+impl<S, M, Fut, C> FanOut<S, M, Fut, C, NoProgress> {
     /// A fan-out over `input`; `limit` is clamped to at least 1.
     pub(crate) fn new(limit: usize, input: S, make: M, collect: C) -> Self {
         FanOut {
@@ -241,7 +80,7 @@ impl<S, M, Fut, C> FanOut<S, M, Fut, C, Silent> {
             total: None,
             fair: false,
             collect: Some(collect),
-            progress: Silent,
+            progress: NoProgress,
         }
     }
 }
@@ -375,7 +214,7 @@ where
                 *this.cursor = 0;
                 *this.due = wakers.take_due();
                 if *this.fair {
-                    crate::wake::rotate_at_random(this.due);
+                    rotate_at_random(this.due);
                 }
                 if this.due.is_empty() {
                     if *this.input_done && *this.in_flight == 0 {
@@ -467,7 +306,7 @@ fn finish<T, C: Collect<T>>(collect: &mut Option<C>) -> C::Output {
     }
 }
 
-/// The collector of [`map_unordered`](crate::map_unordered): none, the outputs are streamed.
+/// The collector of [`map_unordered`](super::map_unordered): none, the outputs are streamed.
 ///
 /// ```
 /// use futures::StreamExt;

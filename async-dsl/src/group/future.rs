@@ -9,10 +9,9 @@ use core::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
 
-use crate::borrowed::Lazy;
-use crate::list::{Poller, Slots};
-use crate::slot::Slot;
-use crate::wake::WakeTable;
+use crate::wake::{FirstPollWakers, WakeTable, rotate_at_random};
+use super::list::{Poller, Slots};
+use super::slot::Slot;
 
 pin_project! {
     /// Runs a list of branch slots concurrently on the polling task and hands the result to a
@@ -51,7 +50,7 @@ pub enum Fair {}
 /// keeps the first poll's branches predictable to the CPU (a random one measured 17 ns more
 /// on a three-branch join).
 #[derive(Debug)]
-pub enum WrittenFirst {}
+pub enum InOrder {}
 
 /// `biased;`: always written order.
 #[derive(Debug)]
@@ -62,7 +61,7 @@ impl Order for Fair {
     const WRITTEN_ORDER: bool = false;
 }
 
-impl Order for WrittenFirst {
+impl Order for InOrder {
     const RANDOM_START: bool = false;
     const WRITTEN_ORDER: bool = false;
 }
@@ -111,14 +110,14 @@ where
         let remaining = this.remaining;
         let Some(wakers) = this.wakers.as_mut() else {
             // First poll: every branch, each with a borrowed waker (see `borrowed`).
-            let lazy = Lazy::new(cx.waker(), L::LEN);
+            let first_wakers = FirstPollWakers::new(cx.waker(), L::LEN);
             let start = if O::RANDOM_START && L::LEN > 1 {
                 crate::rand::below(L::LEN)
             } else {
                 0
             };
             let mut first = FirstPoll {
-                lazy: &lazy,
+                first_wakers: &first_wakers,
                 remaining: *remaining,
             };
             let polled = match slots.as_mut().poll_range(0, &(start..L::LEN), &mut first) {
@@ -127,10 +126,10 @@ where
             };
             *remaining = first.remaining;
             if let ControlFlow::Break(early) = polled {
-                let (kept, _) = lazy.into_parts();
+                let (kept, _) = first_wakers.into_parts();
                 return Poll::Ready(stop(slots, this.finish, early, kept));
             }
-            let (kept, woken) = lazy.into_parts();
+            let (kept, woken) = first_wakers.into_parts();
             if *remaining == 0 {
                 return Poll::Ready(complete(slots, this.finish, kept));
             }
@@ -150,7 +149,7 @@ where
         } else if O::RANDOM_START {
             // Slots come in index order; a race rotates it so that no branch wins ties of
             // one round by its position.
-            crate::wake::rotate_at_random(&mut due);
+            rotate_at_random(&mut due);
         }
         let mut early = None;
         for &index in &due {
@@ -178,14 +177,14 @@ where
 
 /// Polls each branch of a first poll with its borrowed waker and counts completions.
 struct FirstPoll<'a, 'w> {
-    lazy: &'a Lazy<'w>,
+    first_wakers: &'a FirstPollWakers<'w>,
     remaining: usize,
 }
 
 impl<B> Poller<B> for FirstPoll<'_, '_> {
     #[inline]
     fn poll<S: Slot<Break = B>>(&mut self, index: usize, mut slot: Pin<&mut S>) -> ControlFlow<B> {
-        match self.lazy.poll(index, |cx| slot.as_mut().poll_slot(cx)) {
+        match self.first_wakers.poll(index, |cx| slot.as_mut().poll_slot(cx)) {
             Poll::Pending => ControlFlow::Continue(()),
             Poll::Ready(ControlFlow::Continue(())) => {
                 self.remaining -= 1;

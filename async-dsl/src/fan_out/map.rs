@@ -7,11 +7,13 @@
 
 use core::future::Future;
 
-use crate::collect::{Discard, Ordered, TryDiscard, TryOrdered};
-use crate::fan_out::{FanOut, FromStream, IntoSource, Silent, Source, Unordered};
-use crate::slot::IsResult;
+use super::collect::{Discard, Ordered, TryDiscard, TryOrdered};
+use super::engine::{FanOut, Unordered};
+use super::progress::NoProgress;
+use super::source::{FromStream, IntoSource, Source};
+use crate::group::IsResult;
 
-type FanOutOf<I, F, Fut, C> = FanOut<<I as IntoSource>::Source, F, Fut, C, Silent>;
+type FanOutOf<I, F, Fut, C> = FanOut<<I as IntoSource>::Source, F, Fut, C, NoProgress>;
 type OkOf<Fut> = <<Fut as Future>::Output as IsResult>::Ok;
 type ErrOf<Fut> = <<Fut as Future>::Output as IsResult>::Err;
 

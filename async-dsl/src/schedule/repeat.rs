@@ -8,7 +8,7 @@ use futures_util::future::{Either, select};
 use tokio::sync::Notify;
 use tokio::time::MissedTickBehavior;
 
-use crate::{Task, TaskError};
+use crate::task::{Task, TaskError};
 
 /// The handle of a [`repeat`]ing job. [`stop`](Repeat::stop) ends it after the run in
 /// progress; dropping the handle aborts it at once.

@@ -1,0 +1,7 @@
+//! Limits on how often and how many calls start: the GCRA [`Throttle`] behind
+//! `#[throttled]` (rate, burst, concurrency, callers served in arrival order) and
+//! [`KeyedThrottle`], one throttle per key, forgetting keys once they are idle.
+
+mod throttle;
+
+pub use throttle::{Acquire, KeyedPermit, KeyedThrottle, Permit, Throttle};

@@ -1,0 +1,8 @@
+//! The futures behind the group macros' options: `timeout = "..";` ([`Timeout`]) and
+//! `spawn;` ([`Spawned`], a branch run as its own Tokio task and aborted with the group).
+
+mod spawn;
+mod timeout;
+
+pub use spawn::Spawned;
+pub use timeout::Timeout;

@@ -1,0 +1,11 @@
+//! When work starts: [`spread`] (calls started evenly over a period, behind `#[spread]`),
+//! [`repeat`] (a job on an interval, stopped gracefully) and [`Backoff`] (the jittered,
+//! exponential waits between the attempts of `#[retry]`).
+
+mod backoff;
+mod repeat;
+mod spread;
+
+pub use backoff::Backoff;
+pub use repeat::{Repeat, repeat};
+pub use spread::spread;
