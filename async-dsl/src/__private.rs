@@ -56,12 +56,7 @@ where
     Fut: Future,
     C: Collect<Fut::Output>,
 {
-    FanOut::new(
-        limit,
-        IntoSource::into_source(input),
-        make,
-        collect,
-    )
+    FanOut::new(limit, IntoSource::into_source(input), make, collect)
 }
 
 /// A race's `for` fan-out: like [`fan_out`], with each round of due items started at a random
@@ -136,12 +131,7 @@ pub fn throttle(rate: u32, per: Duration, burst: u32, concurrency: usize) -> Thr
 }
 
 /// The keyed throttle of a `#[throttled(key = ..)]` function.
-pub fn keyed_throttle(
-    rate: u32,
-    per: Duration,
-    burst: u32,
-    concurrency: usize,
-) -> KeyedThrottle {
+pub fn keyed_throttle(rate: u32, per: Duration, burst: u32, concurrency: usize) -> KeyedThrottle {
     KeyedThrottle::new(move || throttle(rate, per, burst, concurrency))
 }
 

@@ -88,8 +88,8 @@ pub use fan_out::{
 pub use limit::{Acquire, KeyedPermit, KeyedThrottle, Permit, Throttle};
 pub use schedule::{Backoff, Repeat, repeat, spread};
 pub use task::{
-    CancellationToken, JobHandle, Pool, PoolClosed, Scope, ScopeError, Task, TaskError, go, go_named, panic_message,
-    set_panic_handler,
+    CancellationToken, JobHandle, Pool, PoolClosed, Scope, ScopeError, Task, TaskError, go,
+    go_named, panic_message, set_panic_handler,
 };
 
 /// Runs every branch concurrently and resolves to all their outputs, typed.

@@ -9,9 +9,9 @@ use core::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
 
-use crate::wake::{FirstPollWakers, WakeTable, rotate_at_random};
 use super::list::{Poller, Slots};
 use super::slot::Slot;
+use crate::wake::{FirstPollWakers, WakeTable, rotate_at_random};
 
 pin_project! {
     /// Runs a list of branch slots concurrently on the polling task and hands the result to a
@@ -184,7 +184,10 @@ struct FirstPoll<'a, 'w> {
 impl<B> Poller<B> for FirstPoll<'_, '_> {
     #[inline]
     fn poll<S: Slot<Break = B>>(&mut self, index: usize, mut slot: Pin<&mut S>) -> ControlFlow<B> {
-        match self.first_wakers.poll(index, |cx| slot.as_mut().poll_slot(cx)) {
+        match self
+            .first_wakers
+            .poll(index, |cx| slot.as_mut().poll_slot(cx))
+        {
             Poll::Pending => ControlFlow::Continue(()),
             Poll::Ready(ControlFlow::Continue(())) => {
                 self.remaining -= 1;

@@ -206,7 +206,9 @@ impl Throttle {
         };
         // Nobody waiting: take the slot with one compare-and-swap if it is due.
         let arrival = Instant::now();
-        if self.waiting.load(Ordering::Acquire) == 0 && self.try_take_slot(arrival, arrival).is_none() {
+        if self.waiting.load(Ordering::Acquire) == 0
+            && self.try_take_slot(arrival, arrival).is_none()
+        {
             return Permit {
                 _in_flight: in_flight,
             };

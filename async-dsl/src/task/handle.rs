@@ -222,4 +222,3 @@ impl<T> Drop for Task<T> {
         }
     }
 }
-

@@ -60,7 +60,10 @@ impl<'a> FirstPollWakers<'a> {
 
     /// Polls branch `index` through `poll` with a borrowed waker.
     pub(crate) fn poll<R>(&self, index: usize, poll: impl FnOnce(&mut Context<'_>) -> R) -> R {
-        let probe = Probe { first_wakers: self, index };
+        let probe = Probe {
+            first_wakers: self,
+            index,
+        };
         // SAFETY: the waker's data points at `probe`, which lives until the end of this
         // function, and the waker cannot outlive it: it is dropped at the end of this
         // function (declared after `probe`, so dropped first), it is reachable only through

@@ -1,6 +1,6 @@
 use async_dsl::race;
 pub async fn run() -> u8 {
-    ::async_dsl::__private::group_biased(
+    ::async_dsl::__private::race_biased(
             ::async_dsl::__private::race_cons(
                 async { 1u8 },
                 ::async_dsl::__private::race_cons(

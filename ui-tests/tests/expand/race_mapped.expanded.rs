@@ -6,7 +6,7 @@ pub enum Hit {
 pub async fn run() -> Result<Hit, async_dsl::Elapsed> {
     ::async_dsl::__private::timeout(
             ::core::time::Duration::from_nanos(3000000000u64),
-            ::async_dsl::__private::group(
+            ::async_dsl::__private::race(
                 ::async_dsl::__private::race_cons(
                     ::async_dsl::__private::map(async { "cached" }, Hit::Cached),
                     ::async_dsl::__private::race_cons(

@@ -1,6 +1,6 @@
 use async_dsl::race_ok;
 pub async fn run(mirrors: Vec<u32>) -> Option<u32> {
-    ::async_dsl::__private::fan_out_fair(
+    ::async_dsl::__private::race_fan_out(
             ::core::primitive::usize::MAX,
             mirrors,
             |m| async move { if m > 2 { Ok(m) } else { Err(m) } },

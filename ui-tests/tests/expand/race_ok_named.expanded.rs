@@ -1,6 +1,6 @@
 use async_dsl::race_ok;
 pub async fn run() -> Option<u32> {
-    let r = ::async_dsl::__private::group(
+    let r = ::async_dsl::__private::race(
             ::async_dsl::__private::Cons::new(
                 ::async_dsl::__private::RaceOkSlot::new(async {
                     Err::<u32, &'static str>("down")

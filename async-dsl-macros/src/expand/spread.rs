@@ -9,46 +9,18 @@ use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote};
 use syn::{FnArg, ItemFn, ReturnType, Type};
 
-use crate::attr_args::with_error;
-use crate::attr_args::{self, Args};
-use crate::input::Errors;
+use super::{with_companion, with_error};
+use crate::check;
+use crate::parse::attr as parse;
 
+/// The whole pipeline for `#[spread(args)]` on `item`.
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
-    let function = match attr_args::function("spread", &item) {
-        Ok(function) => function,
-        Err(tokens) => return tokens,
-    };
-    match validate(args, &function) {
-        Ok(period) => build(&function, period),
+    let checked = parse::function("spread", &item)
+        .and_then(|function| Ok((check::spread(args, &function)?, function)));
+    match checked {
+        Ok((spread, function)) => build(&function, spread.period.to_expr()),
         Err(error) => with_error(item, error),
     }
-}
-
-fn validate(args: TokenStream, function: &ItemFn) -> syn::Result<TokenStream> {
-    let mut errors = Errors::default();
-    let mut args = Args::parse("spread", args)?;
-    let period = args
-        .require("period", "#[spread(period = \"10s\")]", &mut errors)
-        .and_then(|a| attr_args::duration(&a).map_err(|e| errors.push(e)).ok());
-    args.reject_rest("`period`", &mut errors);
-    let sig = &function.sig;
-    attr_args::require_async("spread", sig, &mut errors);
-    if let Some(FnArg::Receiver(receiver)) = sig.inputs.first()
-        && !matches!(receiver.kind, syn::ReceiverKind::Reference(_, _, None))
-    {
-        errors.push(syn::Error::new_spanned(
-            receiver,
-            "`#[spread]` runs calls concurrently, so a method must take `&self`",
-        ));
-    }
-    if typed_args(function).is_empty() {
-        errors.push(syn::Error::new_spanned(
-            &sig.ident,
-            "`#[spread]` needs a function with arguments: each input to `spread` is one call's arguments",
-        ));
-    }
-    errors.finish()?;
-    Ok(period.map(|p| p.to_expr()).unwrap_or_default())
 }
 
 fn typed_args(function: &ItemFn) -> Vec<&Type> {
@@ -106,6 +78,6 @@ fn build(function: &ItemFn, period: TokenStream) -> TokenStream {
                 ::async_dsl::spread(#period, inputs.into_iter().map(|#pattern| move || super::#name(#(#vars),*))).await
             }
         };
-        attr_args::with_companion(function, "spread", items)
+        with_companion(function, "spread", items)
     }
 }

@@ -1,0 +1,52 @@
+//! Code generation from checked input, one file per macro family: `group` (the four group
+//! macros), `wrap` (`#[throttled]`, `#[timeout]`, `#[retry]`, which wrap a body and stack),
+//! `spread` and `batched` (which add a companion to the function).
+//!
+//! Generated code reaches the runtime only through `::async_dsl::__private` (and the crate's
+//! public types), uses absolute paths, and names its own locals with mixed-site hygiene.
+
+pub(crate) mod batched;
+pub(crate) mod group;
+pub(crate) mod spread;
+pub(crate) mod wrap;
+
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use syn::{ItemFn, LitInt};
+
+/// A compile error (possibly several) that still stands as one expression, so the caller's
+/// `.await` or `let` around the macro adds no noise of its own.
+fn error_expr(error: syn::Error) -> TokenStream {
+    let mut errors: Vec<TokenStream> = error.into_iter().map(|e| e.to_compile_error()).collect();
+    let last = errors.pop();
+    quote!({ #(#errors;)* (#last) })
+}
+
+/// The user's item unchanged plus the error, so the rest of the code still type-checks and
+/// the IDE keeps working.
+fn with_error(item: TokenStream, error: syn::Error) -> TokenStream {
+    let error = error.to_compile_error();
+    quote!(#item #error)
+}
+
+/// An integer literal as written, for the expansion.
+fn int_lit(value: u64) -> LitInt {
+    LitInt::new(&value.to_string(), Span::call_site())
+}
+
+/// The function unchanged, followed by a module of the same name (a module and a function may
+/// share a name) that holds `items`: the companion `#[spread]` and `#[batched]` add.
+fn with_companion(function: &ItemFn, attr: &str, items: TokenStream) -> TokenStream {
+    let (vis, name) = (&function.vis, &function.sig.ident);
+    let doc = format!("The companion of [`{name}`](fn@{name}) made by `#[{attr}]`.");
+    quote! {
+        #function
+        #[doc = #doc]
+        #vis mod #name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #items
+        }
+    }
+}

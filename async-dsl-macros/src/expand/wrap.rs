@@ -1,0 +1,155 @@
+//! `#[throttled]`, `#[timeout]` and `#[retry]`: attributes that wrap an `async fn`'s body.
+//!
+//! Stacked, they apply in written order, the top one outermost: the first to expand takes
+//! the ones below it off the function and builds the whole stack, since rustc would
+//! otherwise expand the lower ones last and so wrap them around the upper ones. Only this
+//! crate's attributes are taken (see [`Wrapper::of`]); every other attribute stays on the
+//! function as written.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, quote};
+use syn::{ItemFn, ReturnType, Type};
+
+use super::{int_lit, with_error};
+use crate::check::{self, Errors, Layer, Throttled, is_result};
+use crate::parse::attr::{self as parse, Wrapper};
+
+/// The whole pipeline for attribute `wrapper` with arguments `args` on `item`.
+pub(crate) fn expand(wrapper: Wrapper, args: TokenStream, item: TokenStream) -> TokenStream {
+    let mut function = match parse::function(wrapper.name(), &item) {
+        Ok(function) => function,
+        Err(error) => return with_error(item, error),
+    };
+    // This attribute, then the ones below it, in written order.
+    let below = parse::take_stacked(&mut function);
+    let mut stack = vec![(wrapper, args)];
+    stack.extend(below.iter().map(|s| (s.wrapper, s.args.clone())));
+
+    let mut errors = Errors::default();
+    let mut layers = Vec::new();
+    for (index, (wrapper, args)) in stack.iter().enumerate() {
+        // A `#[timeout]` further in turns the output into a `Result`.
+        let wraps_result = check::returns_result(&function.sig)
+            || stack[index + 1..]
+                .iter()
+                .any(|(w, _)| *w == Wrapper::Timeout);
+        if let Some(layer) = errors.ok(check::layer(
+            *wrapper,
+            args.clone(),
+            &function.sig,
+            wraps_result,
+        )) {
+            layers.push(layer);
+        }
+    }
+    check::require_async(wrapper.name(), &function.sig, &mut errors);
+    if let Err(error) = errors.finish() {
+        return with_error(function.into_token_stream(), error);
+    }
+    if let Err(error) = build(&mut function, layers) {
+        return with_error(function.into_token_stream(), error);
+    }
+    // rustc never resolves an attribute taken off the function, so the caller's import of it
+    // would read as unused; referring to its path here marks it used.
+    if !below.is_empty() {
+        let paths = below.iter().map(|s| &s.path);
+        let body = &function.block;
+        function.block = syn::parse_quote!({
+            #(#[allow(unused_imports)] use #paths as _;)*
+            #body
+        });
+    }
+    function.into_token_stream()
+}
+
+/// Rewrites `function`'s body (and return type, for `#[timeout]` on a non-`Result`) with
+/// `layers`, the first outermost.
+fn build(function: &mut ItemFn, layers: Vec<Layer>) -> syn::Result<()> {
+    let mut output: Type = match &function.sig.output {
+        ReturnType::Default => syn::parse_quote!(()),
+        ReturnType::Type(_, ty) => (**ty).clone(),
+    };
+    let mut body = function.block.to_token_stream();
+    for layer in layers.into_iter().rev() {
+        body = match layer {
+            Layer::Throttled(Throttled {
+                rate,
+                per,
+                burst,
+                concurrency,
+                key,
+            }) => {
+                let (rate, burst) = (int_lit(rate.into()), int_lit(burst.into()));
+                let concurrency = int_lit(concurrency as u64);
+                let per = match per {
+                    Some(per) => per.to_expr(),
+                    None => quote!(::core::time::Duration::from_secs(1)),
+                };
+                let permit = syn::Ident::new("permit", Span::mixed_site());
+                let acquire = match key {
+                    None => quote! {{
+                        static THROTTLE: ::std::sync::OnceLock<::async_dsl::Throttle> = ::std::sync::OnceLock::new();
+                        THROTTLE.get_or_init(|| ::async_dsl::__private::throttle(#rate, #per, #burst, #concurrency))
+                    }.acquire()},
+                    Some(key) => quote! {{
+                        static THROTTLE: ::std::sync::OnceLock<::async_dsl::KeyedThrottle> = ::std::sync::OnceLock::new();
+                        THROTTLE.get_or_init(|| ::async_dsl::__private::keyed_throttle(#rate, #per, #burst, #concurrency))
+                    }.acquire(&(#key))},
+                };
+                quote!({ let #permit = #acquire.await; #body })
+            }
+            Layer::Timeout { after } => {
+                let after = after.to_expr();
+                if is_result(&output) {
+                    quote!({
+                        match ::async_dsl::__private::timeout_as::<#output, _>(#after, async #body).await {
+                            ::core::result::Result::Ok(output) => output,
+                            ::core::result::Result::Err(elapsed) => {
+                                ::core::result::Result::Err(::core::convert::From::from(elapsed))
+                            }
+                        }
+                    })
+                } else {
+                    let inner = output.clone();
+                    output =
+                        syn::parse_quote!(::core::result::Result<#inner, ::async_dsl::Elapsed>);
+                    quote!({ ::async_dsl::__private::timeout_as::<#inner, _>(#after, async #body).await })
+                }
+            }
+            Layer::Retry {
+                times,
+                min,
+                max,
+                when,
+            } => {
+                // `check` made sure the output is a `Result` here.
+                let times = int_lit(times.into());
+                let (min, max) = (min.to_expr(), max.to_expr());
+                let when = match when {
+                    Some(when) => quote!(#when),
+                    None => quote!(|_| true),
+                };
+                let backoff = syn::Ident::new("backoff", Span::mixed_site());
+                quote!({
+                    let mut #backoff = ::async_dsl::__private::Backoff::new(#times, #min, #max);
+                    loop {
+                        match ::async_dsl::__private::attempt::<#output, _>(async #body).await {
+                            ::core::result::Result::Ok(value) => break ::core::result::Result::Ok(value),
+                            ::core::result::Result::Err(error) => match #backoff.next(&error, #when) {
+                                ::core::option::Option::Some(wait) => ::async_dsl::__private::sleep(wait).await,
+                                ::core::option::Option::None => break ::core::result::Result::Err(error),
+                            },
+                        }
+                    }
+                })
+            }
+        };
+    }
+    if let ReturnType::Type(_, ty) = &mut function.sig.output {
+        **ty = output;
+    } else if !matches!(output, Type::Tuple(ref t) if t.elems.is_empty()) {
+        function.sig.output = syn::parse_quote!(-> #output);
+    }
+    function.block = syn::parse2(body)?;
+    Ok(())
+}

@@ -1,0 +1,139 @@
+//! The syntax of the attribute macros: `name = value` argument lists, the function an
+//! attribute is on, and which of the function's other attributes belong to this crate.
+
+use proc_macro2::{Span, TokenStream};
+use syn::parse::{ParseStream, Parser};
+use syn::{Attribute, Expr, Ident, ItemFn, Path, Token};
+
+/// One argument: `name = value`.
+pub(crate) struct Arg {
+    pub(crate) name: Ident,
+    pub(crate) value: Expr,
+}
+
+/// Parses `a = 1, b = "x"` as the arguments of `#[attr(..)]`.
+pub(crate) fn args(attr: &str, tokens: TokenStream) -> syn::Result<Vec<Arg>> {
+    let parser = |input: ParseStream<'_>| {
+        let mut list = Vec::new();
+        while !input.is_empty() {
+            let name: Ident = input.parse()?;
+            input.parse::<Token![=]>().map_err(|e| {
+                syn::Error::new(
+                    e.span(),
+                    format!("expected `{name} = value` in `#[{attr}(..)]`"),
+                )
+            })?;
+            list.push(Arg {
+                name,
+                value: input.parse()?,
+            });
+            if !input.is_empty() {
+                input.parse::<Token![,]>()?;
+            }
+        }
+        Ok(list)
+    };
+    parser.parse2(tokens)
+}
+
+/// The function an attribute is on, or an error saying the attribute applies to an
+/// `async fn`.
+pub(crate) fn function(attr: &str, item: &TokenStream) -> syn::Result<ItemFn> {
+    syn::parse2(item.clone()).map_err(|_| {
+        syn::Error::new(
+            Span::call_site(),
+            format!("`#[{attr}]` applies to an `async fn`"),
+        )
+    })
+}
+
+/// The attributes that wrap a body and so stack: `#[throttled]`, `#[timeout]`, `#[retry]`.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Wrapper {
+    Throttled,
+    Timeout,
+    Retry,
+}
+
+impl Wrapper {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Wrapper::Throttled => "throttled",
+            Wrapper::Timeout => "timeout",
+            Wrapper::Retry => "retry",
+        }
+    }
+
+    /// The wrapper `attr` is, if it is one of ours: a bare name (`#[timeout]`, as imported
+    /// from this crate) or a path through `async_dsl` (`#[async_dsl::timeout]`). Any other
+    /// path (`#[other_crate::timeout]`) is someone else's attribute and stays untouched.
+    pub(crate) fn of(attr: &Attribute) -> Option<Wrapper> {
+        let path = attr.path();
+        let segments: Vec<&Ident> = path.segments.iter().map(|s| &s.ident).collect();
+        let name = match segments.as_slice() {
+            [name] if path.leading_colon.is_none() => *name,
+            [krate, name] if *krate == "async_dsl" => *name,
+            _ => return None,
+        };
+        [Wrapper::Throttled, Wrapper::Timeout, Wrapper::Retry]
+            .into_iter()
+            .find(|w| *name == w.name())
+    }
+}
+
+/// A wrapper attribute found below the one expanding, taken off the function.
+pub(crate) struct Stacked {
+    pub(crate) wrapper: Wrapper,
+    pub(crate) path: Path,
+    pub(crate) args: TokenStream,
+}
+
+/// Takes the wrapper attributes off `function`, in written order, leaving every other
+/// attribute in place.
+pub(crate) fn take_stacked(function: &mut ItemFn) -> Vec<Stacked> {
+    let mut stacked = Vec::new();
+    let mut kept = Vec::new();
+    for attr in std::mem::take(&mut function.attrs) {
+        match Wrapper::of(&attr) {
+            Some(wrapper) => stacked.push(Stacked {
+                wrapper,
+                path: attr.path().clone(),
+                args: match &attr.meta {
+                    syn::Meta::List(list) => list.tokens.clone(),
+                    _ => TokenStream::new(),
+                },
+            }),
+            None => kept.push(attr),
+        }
+    }
+    function.attrs = kept;
+    stacked
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Wrapper;
+    use syn::Attribute;
+    use syn::parse::Parser;
+
+    fn wrapper(text: &str) -> Option<&'static str> {
+        let attrs = Attribute::parse_outer
+            .parse_str(text)
+            .expect("an attribute");
+        Wrapper::of(&attrs[0]).map(Wrapper::name)
+    }
+
+    #[test]
+    fn only_bare_names_and_async_dsl_paths_are_ours() {
+        assert_eq!(wrapper("#[timeout(\"1s\")]"), Some("timeout"));
+        assert_eq!(wrapper("#[async_dsl::retry(times = 1)]"), Some("retry"));
+        assert_eq!(
+            wrapper("#[::async_dsl::throttled(rate = 1)]"),
+            Some("throttled")
+        );
+        assert_eq!(wrapper("#[other_crate::timeout(\"1s\")]"), None);
+        assert_eq!(wrapper("#[a::async_dsl::timeout]"), None);
+        assert_eq!(wrapper("#[::timeout]"), None);
+        assert_eq!(wrapper("#[inline]"), None);
+    }
+}
