@@ -1,9 +1,10 @@
-//! A service with a repeating job and graceful shutdown on Ctrl-C.
+//! A service's shutdown, end to end: two queue workers and a legacy poller run as children of
+//! a `Scope`, a metrics job runs on `repeat`, and the process stops on Ctrl-C or, so the
+//! example never hangs, after 3 seconds.
 //!
-//! Run with `cargo run --example service`, then press Ctrl-C (it also shuts down by itself
-//! after 3 seconds). Two workers and a metrics job run in a scope; on shutdown the job
-//! finishes its run in progress, the workers get a deadline to finish cleanly, and one that
-//! ignores the cancellation is cut off and named.
+//! Run with `cargo run --example service`. On shutdown the metrics job finishes the run in
+//! progress and stops; the scope cancels its token, so the workers drain and return; the
+//! poller, which ignores the token, is aborted at the 500 ms deadline and named in the error.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -1,8 +1,8 @@
 //! Procedural macros of [`async-dsl`](https://docs.rs/async-dsl). Depend on `async-dsl`, which
 //! re-exports every macro here with its documentation; expansions refer to it by path.
 //!
-//! Every macro runs the same pipeline: [`parse`] (syntax only, spans kept), [`check`] (every
-//! rule of valid input, with its message), [`expand`] (code, one file per macro family).
+//! Every macro runs the same pipeline: `parse` (syntax only, spans kept), `check` (every
+//! rule of valid input, with its message), `expand` (code, one file per macro family).
 
 mod check;
 mod expand;

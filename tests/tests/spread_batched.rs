@@ -160,3 +160,45 @@ async fn a_caller_that_gives_up_does_not_cancel_the_batch_for_the_others() {
     drop(quitter);
     assert_eq!(stayer.await, Ok(10));
 }
+
+/// A batcher that is not in a `static`: in an `Arc`, and in a struct field borrowed for less
+/// than `'static`.
+#[tokio::test(start_paused = true)]
+async fn a_batcher_works_from_an_arc_and_from_a_struct_field() {
+    use async_dsl::{Batcher, batch::Values};
+    use std::convert::Infallible;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    let calls = Arc::new(Mutex::new(Vec::new()));
+    let load = {
+        let calls = Arc::clone(&calls);
+        move |keys: Vec<u32>| {
+            calls.lock().unwrap().push(keys.clone());
+            async move { Ok::<_, Infallible>(Values::ByPosition(keys.iter().map(|k| k * 2).collect())) }
+        }
+    };
+
+    let shared: Arc<Batcher<u32, u32, Infallible>> =
+        Arc::new(Batcher::new(10, Duration::from_millis(5)));
+    let (a, b) = tokio::join!(shared.load(1, load.clone()), shared.load(2, load.clone()));
+    assert_eq!((a, b), (Ok(2), Ok(4)));
+
+    struct Service {
+        doubles: Batcher<u32, u32, Infallible>,
+    }
+    let service = Service {
+        doubles: Batcher::new(10, Duration::from_millis(5)),
+    };
+    let (c, d) = tokio::join!(
+        service.doubles.load(3, load.clone()),
+        service.doubles.load(4, load.clone())
+    );
+    assert_eq!((c, d), (Ok(6), Ok(8)));
+    drop(service);
+    assert_eq!(
+        *calls.lock().unwrap(),
+        [vec![1, 2], vec![3, 4]],
+        "one batch call per window"
+    );
+}

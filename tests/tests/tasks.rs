@@ -166,3 +166,28 @@ async fn partition_splits_evenly_runs_chunks_at_once_and_keeps_order() {
     let none = partition(Vec::<u8>::new(), 4, |chunk| async move { chunk.len() }).await;
     assert!(none.is_empty());
 }
+
+#[test]
+fn a_task_whose_runtime_shut_down_is_cancelled() {
+    // The doc of `TaskError::Cancelled` names this case: stopped by something other than its
+    // handle. The handle outlives the runtime that ran the task and is awaited on another.
+    let doomed = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
+    let task = {
+        let _inside = doomed.enter();
+        Task::spawn(std::future::pending::<()>())
+    };
+    drop(doomed);
+    let other = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    assert_eq!(other.block_on(task), Err(TaskError::Cancelled));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_timed_out_task_is_timed_out_not_cancelled() {
+    let slow = Task::spawn(sleep_ms(10_000)).timeout(Duration::from_secs(1));
+    assert_eq!(slow.await, Err(TaskError::TimedOut));
+}

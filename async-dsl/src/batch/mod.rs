@@ -106,6 +106,12 @@ pub enum Values<K, V> {
 /// # }
 /// ```
 pub struct Batcher<K, V, E> {
+    // Shared with the window's timer task, so that a batcher needs no `'static` borrow: it
+    // may live in a `static`, an `Arc` or a struct field.
+    shared: Arc<Shared<K, V, E>>,
+}
+
+struct Shared<K, V, E> {
     max: usize,
     window: Duration,
     open: Mutex<Open<K, V, E>>,
@@ -123,8 +129,8 @@ struct Open<K, V, E> {
 impl<K, V, E> fmt::Debug for Batcher<K, V, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Batcher")
-            .field("max", &self.max)
-            .field("window", &self.window)
+            .field("max", &self.shared.max)
+            .field("window", &self.shared.window)
             .finish_non_exhaustive()
     }
 }
@@ -145,12 +151,14 @@ where
     /// ```
     pub fn new(max: usize, window: Duration) -> Self {
         Batcher {
-            max: max.max(1),
-            window,
-            open: Mutex::new(Open {
-                generation: 0,
-                keys: Vec::new(),
-                replies: Vec::new(),
+            shared: Arc::new(Shared {
+                max: max.max(1),
+                window,
+                open: Mutex::new(Open {
+                    generation: 0,
+                    keys: Vec::new(),
+                    replies: Vec::new(),
+                }),
             }),
         }
     }
@@ -172,18 +180,19 @@ where
     ///
     /// # Panics
     /// Outside a Tokio runtime: the batch call runs as a Tokio task.
-    pub async fn load<L, F>(&'static self, key: K, load: L) -> Result<V, BatchError<E>>
+    pub async fn load<L, F>(&self, key: K, load: L) -> Result<V, BatchError<E>>
     where
         L: FnOnce(Vec<K>) -> F + Send + 'static,
         F: Future<Output = Result<Values<K, V>, E>> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
+        let shared = &self.shared;
         let step = {
-            let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut open = shared.open.lock().unwrap_or_else(PoisonError::into_inner);
             open.keys.push(key);
             open.replies.push(reply);
-            if open.keys.len() >= self.max {
-                Step::Run(self.take(&mut open))
+            if open.keys.len() >= shared.max {
+                Step::Run(take(&mut open))
             } else if open.keys.len() == 1 {
                 Step::OpenWindow(open.generation)
             } else {
@@ -197,11 +206,12 @@ where
             Step::OpenWindow(generation) => {
                 // The first key opens the window; its timer runs this batch, unless `max`
                 // keys already did.
+                let shared = Arc::clone(shared);
                 tokio::spawn(async move {
-                    tokio::time::sleep(self.window).await;
+                    tokio::time::sleep(shared.window).await;
                     let batch = {
-                        let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
-                        (open.generation == generation).then(|| self.take(&mut open))
+                        let mut open = shared.open.lock().unwrap_or_else(PoisonError::into_inner);
+                        (open.generation == generation).then(|| take(&mut open))
                     };
                     if let Some((keys, replies)) = batch {
                         run(keys, replies, load).await;
@@ -212,14 +222,15 @@ where
         }
         answer.await.unwrap_or(Err(BatchError::Lost))
     }
+}
 
-    fn take(&self, open: &mut Open<K, V, E>) -> (Vec<K>, Vec<Reply<V, E>>) {
-        open.generation += 1;
-        (
-            std::mem::take(&mut open.keys),
-            std::mem::take(&mut open.replies),
-        )
-    }
+/// Closes the open batch: its keys and replies, and a new generation for the next one.
+fn take<K, V, E>(open: &mut Open<K, V, E>) -> (Vec<K>, Vec<Reply<V, E>>) {
+    open.generation += 1;
+    (
+        std::mem::take(&mut open.keys),
+        std::mem::take(&mut open.replies),
+    )
 }
 
 enum Step<K, V, E> {

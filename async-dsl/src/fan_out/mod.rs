@@ -4,7 +4,7 @@
 //! [`map`], [`map_unordered`], [`for_each`], [`try_map`] and [`try_for_each`] (`map`). It pulls
 //! items from a [`Source`] (`source`: an iterator or a stream) only when one of its `limit`
 //! places is free, runs each item's future on the polling task with a per-place waker from
-//! [`crate::wake`], hands every output to a collector (`collect`: in input order, first,
+//! the crate's `wake` module, hands every output to a collector (`collect`: in input order, first,
 //! first `Ok`, discard) and reports [`Progress`] (`progress`).
 
 pub mod collect;

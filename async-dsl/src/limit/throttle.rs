@@ -390,16 +390,16 @@ impl KeyedThrottle {
     /// Keys currently remembered.
     ///
     /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
     /// # async fn main() {
+    /// // One call a second per key.
     /// let keyed = async_dsl::KeyedThrottle::new(|| {
     ///     async_dsl::Throttle::new(std::num::NonZeroU32::MIN, std::time::Duration::from_secs(1))
     /// });
     /// for key in ["a", "b", "a"] {
-    ///     drop(keyed.acquire(key).await);
-    ///     # break;
+    ///     drop(keyed.acquire(key).await); // the second "a" waits its second
     /// }
-    /// assert_eq!(keyed.key_count(), 1);
+    /// assert_eq!(keyed.key_count(), 2); // "a" and "b", each remembered once
     /// # }
     /// ```
     pub fn key_count(&self) -> usize {

@@ -163,8 +163,14 @@ impl WakeTable {
     /// one of its wakers (then no stale wake can reach the next group); drops it otherwise.
     pub(crate) fn give_back(mut self: Box<Self>) {
         // Spares have at most `MASKED` slots, so only the mask needs resetting.
-        let alone = Arc::strong_count(&self.shared) == 1 + self.slots.len()
-            && self.slots.iter().all(|slot| Arc::strong_count(slot) == 1);
+        // Only slot wakers hold `shared`, so the table is alone exactly when this table is the
+        // one owner of every slot waker. `Arc::get_mut` says that with the synchronisation a
+        // unique owner needs (it sees a clone dropped on another thread just now); comparing
+        // `strong_count` promises nothing of the kind.
+        let alone = self
+            .slots
+            .iter_mut()
+            .all(|slot| Arc::get_mut(slot).is_some());
         if !alone || self.slots.len() > MASKED {
             return;
         }
