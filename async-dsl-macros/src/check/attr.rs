@@ -6,16 +6,10 @@
 //! - `#[timeout("5s")]`: one duration.
 //! - `#[retry]`: `times` required, positive; `backoff` a range of durations, shorter first;
 //!   the function returns a `Result`.
-//! - `#[spread]`: `period` required; the function takes arguments, a method `&self`.
-//! - `#[batched]`: `max` positive, `window` a duration; `async fn f(keys: Vec<K>) -> Vec<V>`
-//!   (or a `HashMap<K, V>`, either inside a `Result`), not generic.
+//! - `#[spread]` and `#[batched]`: see `companion`.
 
 use proc_macro2::{Span, TokenStream};
-use quote::quote;
-use syn::{
-    Expr, ExprLit, FnArg, GenericArgument, ItemFn, Lit, LitStr, PathArguments, ReturnType,
-    Signature, Type,
-};
+use syn::{Expr, ExprLit, Lit, LitStr, ReturnType, Signature, Type};
 
 use super::{DurationLit, Errors};
 use crate::parse::attr::{self as raw, Arg, Wrapper};
@@ -44,28 +38,18 @@ pub(crate) struct Throttled {
     pub(crate) key: Option<Expr>,
 }
 
-/// Checked `#[spread]` arguments.
-pub(crate) struct Spread {
-    pub(crate) period: DurationLit,
-}
-
-/// Checked `#[batched]` arguments and the types read off the function.
-pub(crate) struct Batched {
-    pub(crate) max: usize,
-    pub(crate) window: DurationLit,
-    pub(crate) key: Type,
-    pub(crate) value: Type,
-    pub(crate) error: TokenStream,
-}
-
 /// Arguments not yet taken, with duplicates already reported.
-struct Args {
+pub(super) struct Args {
     attr: &'static str,
     list: Vec<Arg>,
 }
 
 impl Args {
-    fn parse(attr: &'static str, tokens: TokenStream, errors: &mut Errors) -> syn::Result<Self> {
+    pub(super) fn parse(
+        attr: &'static str,
+        tokens: TokenStream,
+        errors: &mut Errors,
+    ) -> syn::Result<Self> {
         let mut list: Vec<Arg> = Vec::new();
         for arg in raw::args(attr, tokens)? {
             if list.iter().any(|a| a.name == arg.name) {
@@ -80,13 +64,18 @@ impl Args {
         Ok(Args { attr, list })
     }
 
-    fn take(&mut self, name: &str) -> Option<Arg> {
+    pub(super) fn take(&mut self, name: &str) -> Option<Arg> {
         let index = self.list.iter().position(|a| a.name == name)?;
         Some(self.list.remove(index))
     }
 
     /// Takes argument `name`, or reports it missing with `example`.
-    fn require(&mut self, name: &str, example: &str, errors: &mut Errors) -> Option<Arg> {
+    pub(super) fn require(
+        &mut self,
+        name: &str,
+        example: &str,
+        errors: &mut Errors,
+    ) -> Option<Arg> {
         let arg = self.take(name);
         if arg.is_none() {
             errors.push(syn::Error::new(
@@ -98,7 +87,7 @@ impl Args {
     }
 
     /// Reports every argument not taken as unknown, naming the known ones.
-    fn reject_rest(self, known: &str, errors: &mut Errors) {
+    pub(super) fn reject_rest(self, known: &str, errors: &mut Errors) {
         for arg in self.list {
             errors.push(syn::Error::new_spanned(
                 &arg.name,
@@ -208,124 +197,6 @@ pub(crate) fn layer(
     layer.ok_or_else(|| syn::Error::new(Span::call_site(), "invalid attribute arguments"))
 }
 
-/// Checks `#[spread]` arguments and the function it is on.
-pub(crate) fn spread(tokens: TokenStream, function: &ItemFn) -> syn::Result<Spread> {
-    let mut errors = Errors::default();
-    let mut args = Args::parse("spread", tokens, &mut errors)?;
-    let period = args
-        .require("period", "#[spread(period = \"10s\")]", &mut errors)
-        .and_then(|a| errors.ok(duration(&a)));
-    args.reject_rest("`period`", &mut errors);
-    let sig = &function.sig;
-    require_async("spread", sig, &mut errors);
-    if let Some(FnArg::Receiver(receiver)) = sig.inputs.first()
-        && !matches!(receiver.kind, syn::ReceiverKind::Reference(_, _, None))
-    {
-        errors.push(syn::Error::new_spanned(
-            receiver,
-            "`#[spread]` runs calls concurrently, so a method must take `&self`",
-        ));
-    }
-    if !sig.inputs.iter().any(|arg| matches!(arg, FnArg::Typed(_))) {
-        errors.push(syn::Error::new_spanned(
-            &sig.ident,
-            "`#[spread]` needs a function with arguments: each input to `spread` is one call's arguments",
-        ));
-    }
-    errors.finish()?;
-    period
-        .map(|period| Spread { period })
-        .ok_or_else(|| syn::Error::new(Span::call_site(), "invalid `#[spread]` arguments"))
-}
-
-const BATCHED_SHAPE: &str = "`#[batched]` needs `async fn name(keys: Vec<K>) -> Vec<V>`, or `-> HashMap<K, V>`, or either inside a `Result<_, E>`";
-
-/// Checks `#[batched]` arguments and the shape of the function it is on.
-pub(crate) fn batched(tokens: TokenStream, function: &ItemFn) -> syn::Result<Batched> {
-    let mut errors = Errors::default();
-    let mut args = Args::parse("batched", tokens, &mut errors)?;
-    let example = "#[batched(max = 100, window = \"5ms\")]";
-    let max = args
-        .require("max", example, &mut errors)
-        .and_then(|a| errors.ok(positive::<usize>(&a, example)));
-    let window = args
-        .require("window", example, &mut errors)
-        .and_then(|a| errors.ok(duration(&a)));
-    args.reject_rest("`max` or `window`", &mut errors);
-    let sig = &function.sig;
-    require_async("batched", sig, &mut errors);
-    if !sig.generics.params.is_empty() {
-        errors.push(syn::Error::new_spanned(
-            &sig.generics,
-            "`#[batched]` keeps one batcher per function, so the function cannot be generic",
-        ));
-    }
-    let types = errors.ok(batch_types(sig));
-    errors.finish()?;
-    match (max, window, types) {
-        (Some(max), Some(window), Some((key, value, error))) => Ok(Batched {
-            max,
-            window,
-            key,
-            value,
-            error,
-        }),
-        _ => Err(syn::Error::new(
-            Span::call_site(),
-            "invalid `#[batched]` arguments",
-        )),
-    }
-}
-
-/// The key, value and error types of a batch function.
-fn batch_types(sig: &Signature) -> syn::Result<(Type, Type, TokenStream)> {
-    let wrong = |at: &dyn quote::ToTokens| syn::Error::new_spanned(at, BATCHED_SHAPE);
-    let inputs: Vec<&FnArg> = sig.inputs.iter().collect();
-    let key = match inputs.as_slice() {
-        [FnArg::Typed(arg)] => match args_of(&arg.ty, "Vec").as_deref() {
-            Some([key]) => (*key).clone(),
-            _ => return Err(wrong(&arg.ty)),
-        },
-        _ => return Err(wrong(&sig.inputs)),
-    };
-    let ReturnType::Type(_, output) = &sig.output else {
-        return Err(wrong(&sig.ident));
-    };
-    let (values, error) = match args_of(output, "Result").as_deref() {
-        Some([values, error]) => (*values, quote!(#error)),
-        _ => (&**output, quote!(::core::convert::Infallible)),
-    };
-    let value = match (
-        args_of(values, "Vec").as_deref(),
-        args_of(values, "HashMap").as_deref(),
-    ) {
-        (Some([value]), _) | (_, Some([_, value])) => (*value).clone(),
-        _ => return Err(wrong(output)),
-    };
-    Ok((key, value, error))
-}
-
-/// The generic arguments of `ty` if its last path segment is `name`.
-fn args_of<'a>(ty: &'a Type, name: &str) -> Option<Vec<&'a Type>> {
-    let Type::Path(path) = ty else { return None };
-    let last = path.path.segments.last()?;
-    if last.ident != name {
-        return None;
-    }
-    let PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    Some(
-        args.args
-            .iter()
-            .filter_map(|a| match a {
-                GenericArgument::Type(ty) => Some(ty),
-                _ => None,
-            })
-            .collect(),
-    )
-}
-
 /// Reports a function that is not `async`, at its `fn`.
 pub(crate) fn require_async(attr: &str, sig: &Signature, errors: &mut Errors) {
     if sig.asyncness.is_none() {
@@ -355,7 +226,7 @@ pub(crate) fn returns_result(sig: &Signature) -> bool {
 }
 
 /// A positive integer literal, or an error at the value that shows `example`.
-fn positive<N>(arg: &Arg, example: &str) -> syn::Result<N>
+pub(super) fn positive<N>(arg: &Arg, example: &str) -> syn::Result<N>
 where
     N: std::str::FromStr + PartialOrd + Default,
     N::Err: std::fmt::Display,
@@ -381,7 +252,7 @@ where
 }
 
 /// A duration string literal.
-fn duration(arg: &Arg) -> syn::Result<DurationLit> {
+pub(super) fn duration(arg: &Arg) -> syn::Result<DurationLit> {
     match &arg.value {
         Expr::Lit(ExprLit {
             lit: Lit::Str(lit), ..

@@ -5,16 +5,17 @@
 //! collected, so one compile shows them all.
 //!
 //! - `group`: the options and branches of `parallel!`, `try_parallel!`, `race!`, `race_ok!`.
-//! - `attr`: the arguments of every attribute, the functions they accept, and stacking.
+//! - `attr`: the arguments of the wrapping attributes and the functions they accept.
+//! - `companion`: the same for `#[spread]` and `#[batched]`.
 //! - `duration`: duration literals (`"250ms"`, `"1m30s"`).
 
 mod attr;
+mod companion;
 mod duration;
 mod group;
 
-pub(crate) use attr::{
-    Batched, Layer, Throttled, batched, is_result, layer, require_async, returns_result, spread,
-};
+pub(crate) use attr::{Layer, Throttled, is_result, layer, require_async, returns_result};
+pub(crate) use companion::{Batched, batched, spread};
 pub(crate) use duration::DurationLit;
 pub(crate) use group::{Body, ForForm, Group, LimitValue, Macro, Timeout, group};
 

@@ -2,6 +2,8 @@
 //! `#[throttled]` (rate, burst, concurrency, callers served in arrival order) and
 //! [`KeyedThrottle`], one throttle per key, forgetting keys once they are idle.
 
+mod keyed;
 mod throttle;
 
-pub use throttle::{Acquire, KeyedPermit, KeyedThrottle, Permit, Throttle};
+pub use keyed::{KeyedPermit, KeyedThrottle};
+pub use throttle::{Acquire, Permit, Throttle};

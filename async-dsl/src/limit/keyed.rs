@@ -1,0 +1,137 @@
+//! One [`Throttle`] per key, made on first use and forgotten once idle.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hash};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use super::throttle::{Permit, Throttle};
+
+/// A [`Throttle`] per key, created on first use; keys that have been idle long enough to
+/// start afresh are forgotten, so memory follows the keys in use, not every key ever seen.
+///
+/// Keys are told apart by a 64-bit hash of their value.
+///
+/// ```
+/// use async_dsl::{KeyedThrottle, Throttle};
+/// use std::num::NonZeroU32;
+/// use std::time::Duration;
+/// use tokio::time::Instant;
+///
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() {
+/// let one_a_second = || Throttle::new(NonZeroU32::new(1).unwrap(), Duration::from_secs(1));
+/// let per_tenant = KeyedThrottle::new(one_a_second);
+/// let start = Instant::now();
+/// let _a = per_tenant.acquire(&"acme").await;
+/// let _b = per_tenant.acquire(&"globex").await; // another key: no wait
+/// assert_eq!(start.elapsed(), Duration::ZERO);
+/// # }
+/// ```
+pub struct KeyedThrottle {
+    make: Box<dyn Fn() -> Throttle + Send + Sync>,
+    keys: Mutex<HashMap<u64, Arc<Throttle>>>,
+    hasher: std::hash::RandomState,
+    /// Calls since the last sweep of idle keys.
+    since_sweep: AtomicUsize,
+}
+
+impl std::fmt::Debug for KeyedThrottle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyedThrottle")
+            .field("keys", &self.key_count())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Held for the duration of a call that a [`KeyedThrottle`] let start.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let per_user = async_dsl::KeyedThrottle::new(|| {
+///     async_dsl::Throttle::new(std::num::NonZeroU32::new(10).unwrap(), std::time::Duration::from_secs(1))
+/// });
+/// let _permit = per_user.acquire(&42u64).await; // held while the call runs
+/// # }
+/// ```
+#[derive(Debug)]
+#[must_use = "the permit is released at once if it is not held"]
+pub struct KeyedPermit {
+    _permit: Permit,
+    // Keeps the key's throttle in use (not idle) while the call runs.
+    _throttle: Arc<Throttle>,
+}
+
+impl KeyedThrottle {
+    /// Each key gets the throttle `make` builds.
+    ///
+    /// ```
+    /// let per_tenant = async_dsl::KeyedThrottle::new(|| {
+    ///     async_dsl::Throttle::new(std::num::NonZeroU32::new(5).unwrap(), std::time::Duration::from_secs(1))
+    /// });
+    /// assert_eq!(per_tenant.key_count(), 0);
+    /// ```
+    pub fn new(make: impl Fn() -> Throttle + Send + Sync + 'static) -> Self {
+        KeyedThrottle {
+            make: Box::new(make),
+            keys: Mutex::new(HashMap::new()),
+            hasher: std::hash::RandomState::new(),
+            since_sweep: AtomicUsize::new(0),
+        }
+    }
+
+    /// Waits until a call for `key` may start; see [`Throttle::acquire`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let per_tenant = async_dsl::KeyedThrottle::new(|| {
+    ///     async_dsl::Throttle::new(std::num::NonZeroU32::new(5).unwrap(), std::time::Duration::from_secs(1))
+    /// });
+    /// let _permit = per_tenant.acquire("acme").await;
+    /// assert_eq!(per_tenant.key_count(), 1);
+    /// # }
+    /// ```
+    pub async fn acquire<K: Hash + ?Sized>(&self, key: &K) -> KeyedPermit {
+        let hash = self.hasher.hash_one(key);
+        let throttle = {
+            let mut keys = self.keys.lock().unwrap_or_else(PoisonError::into_inner);
+            if self.since_sweep.fetch_add(1, Ordering::Relaxed) >= SWEEP_EVERY.max(keys.len()) {
+                self.since_sweep.store(0, Ordering::Relaxed);
+                keys.retain(|_, throttle| Arc::strong_count(throttle) > 1 || !throttle.is_idle());
+            }
+            Arc::clone(keys.entry(hash).or_insert_with(|| Arc::new((self.make)())))
+        };
+        KeyedPermit {
+            _permit: throttle.acquire().await,
+            _throttle: throttle,
+        }
+    }
+
+    /// Keys currently remembered.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// // One call a second per key.
+    /// let keyed = async_dsl::KeyedThrottle::new(|| {
+    ///     async_dsl::Throttle::new(std::num::NonZeroU32::MIN, std::time::Duration::from_secs(1))
+    /// });
+    /// for key in ["a", "b", "a"] {
+    ///     drop(keyed.acquire(key).await); // the second "a" waits its second
+    /// }
+    /// assert_eq!(keyed.key_count(), 2); // "a" and "b", each remembered once
+    /// # }
+    /// ```
+    pub fn key_count(&self) -> usize {
+        self.keys
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
+    }
+}
+
+/// Calls between sweeps of idle keys, at least; sweeps also wait for as many calls as there
+/// are keys, so their cost stays O(1) per call.
+const SWEEP_EVERY: usize = 64;
