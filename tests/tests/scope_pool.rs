@@ -201,3 +201,32 @@ async fn a_panicking_job_does_not_kill_its_worker() {
     assert_eq!(pool.submit(async {}).await.err(), Some(PoolClosed));
     pool.join().await;
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_parent_token_reaches_a_scope_and_a_scope_failure_stays_inside() {
+    let server = async_dsl::CancellationToken::new();
+
+    // The parent's cancellation reaches the children through the scope's child token.
+    let mut scope: Scope<&str> = Scope::child_of(&server);
+    let token = scope.token();
+    scope.spawn(async move {
+        token.cancelled().await;
+        Ok(())
+    });
+    settle().await;
+    assert_eq!(scope.running(), 1, "the child waits for the token");
+    server.cancel();
+    assert_eq!(scope.wait().await, Ok(()));
+
+    // A failing child cancels its own scope's token, never the parent's.
+    let other = async_dsl::CancellationToken::new();
+    let mut failing: Scope<&str> = Scope::child_of(&other).limit(2);
+    let token = failing.token();
+    failing.spawn(async { Err("broken") });
+    assert!(failing.wait().await.is_err());
+    assert!(token.is_cancelled());
+    assert!(
+        !other.is_cancelled(),
+        "a child scope does not cancel its parent"
+    );
+}

@@ -1,6 +1,7 @@
 //! What valid attribute arguments are, and which functions each attribute accepts.
 //!
-//! - every attribute: on an `async fn`; each argument known and given once.
+//! - every attribute: on an `async fn`; each argument known and given once; the same
+//!   wrapping attribute at most once on a function.
 //! - `#[throttled]`: `rate` required, positive; `burst`, `concurrency` positive; `per` a
 //!   duration; `key` any expression.
 //! - `#[timeout("5s")]`: one duration.
@@ -12,7 +13,7 @@ use proc_macro2::{Span, TokenStream};
 use syn::{Expr, ExprLit, Lit, LitStr, ReturnType, Signature, Type};
 
 use super::{DurationLit, Errors};
-use crate::parse::attr::{self as raw, Arg, Wrapper};
+use crate::parse::attr::{self as raw, Arg, Stacked, Wrapper};
 
 /// A checked wrapper attribute: one layer around the function's body.
 pub(crate) enum Layer {
@@ -195,6 +196,21 @@ pub(crate) fn layer(
     errors.finish()?;
     // Every `None` above came with an error, so this is not reached; an error all the same.
     layer.ok_or_else(|| syn::Error::new(Span::call_site(), "invalid attribute arguments"))
+}
+
+/// Reports a wrapper given twice on one function (`top` is the one expanding, `below` the
+/// ones under it in written order), at the second.
+pub(crate) fn stack(top: Wrapper, below: &[Stacked], errors: &mut Errors) {
+    for (index, stacked) in below.iter().enumerate() {
+        let earlier = std::iter::once(top).chain(below[..index].iter().map(|s| s.wrapper));
+        if earlier.into_iter().any(|w| w == stacked.wrapper) {
+            let name = stacked.wrapper.name();
+            errors.push(syn::Error::new_spanned(
+                &stacked.path,
+                format!("`#[{name}]` is already on this function; give it once and put every argument in it"),
+            ));
+        }
+    }
 }
 
 /// Reports a function that is not `async`, at its `fn`.

@@ -14,7 +14,7 @@ mod companion;
 mod duration;
 mod group;
 
-pub(crate) use attr::{Layer, Throttled, is_result, layer, require_async, returns_result};
+pub(crate) use attr::{Layer, Throttled, is_result, layer, require_async, returns_result, stack};
 pub(crate) use companion::{Batched, batched, spread};
 pub(crate) use duration::DurationLit;
 pub(crate) use group::{Body, ForForm, Group, LimitValue, Macro, Timeout, group};

@@ -26,6 +26,7 @@ pub(crate) fn expand(wrapper: Wrapper, args: TokenStream, item: TokenStream) -> 
     stack.extend(below.iter().map(|s| (s.wrapper, s.args.clone())));
 
     let mut errors = Errors::default();
+    check::stack(wrapper, &below, &mut errors);
     let mut layers = Vec::new();
     for (index, (wrapper, args)) in stack.iter().enumerate() {
         // A `#[timeout]` further in turns the output into a `Result`.
@@ -43,14 +44,9 @@ pub(crate) fn expand(wrapper: Wrapper, args: TokenStream, item: TokenStream) -> 
         }
     }
     check::require_async(wrapper.name(), &function.sig, &mut errors);
-    if let Err(error) = errors.finish() {
-        return with_error(function.into_token_stream(), error);
-    }
-    if let Err(error) = build(&mut function, layers) {
-        return with_error(function.into_token_stream(), error);
-    }
+    let built = errors.finish().and_then(|()| build(&mut function, layers));
     // rustc never resolves an attribute taken off the function, so the caller's import of it
-    // would read as unused; referring to its path here marks it used.
+    // would read as unused (with or without errors); referring to its path marks it used.
     if !below.is_empty() {
         let paths = below.iter().map(|s| &s.path);
         let body = &function.block;
@@ -59,7 +55,10 @@ pub(crate) fn expand(wrapper: Wrapper, args: TokenStream, item: TokenStream) -> 
             #body
         });
     }
-    function.into_token_stream()
+    match built {
+        Ok(()) => function.into_token_stream(),
+        Err(error) => with_error(function.into_token_stream(), error),
+    }
 }
 
 /// Rewrites `function`'s body (and return type, for `#[timeout]` on a non-`Result`) with
