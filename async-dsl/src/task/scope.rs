@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use tokio::sync::Semaphore;
@@ -97,17 +98,22 @@ impl<E: fmt::Debug + fmt::Display> std::error::Error for ScopeError<E> {}
 /// ```
 pub struct Scope<E> {
     children: JoinSet<Result<(), E>>,
-    // Only named children are recorded: an unnamed one is named from its task id on error,
-    // so spawning it costs no string and no map entry.
-    names: HashMap<Id, String>,
+    // Every child not yet reaped, with its name if it has one; finished children are
+    // reaped at the next spawn or wait, so this grows with the running ones only.
+    names: HashMap<Id, Option<String>>,
+    // Children whose future has not ended; each child's guard decrements it however it ends.
+    running: Arc<AtomicUsize>,
     token: CancellationToken,
     limit: Option<Arc<Semaphore>>,
+    // The first failure, kept here until a `wait` returns it, so that a `wait` dropped while
+    // draining loses nothing.
+    failure: Option<ScopeError<E>>,
 }
 
 impl<E> fmt::Debug for Scope<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Scope")
-            .field("running", &self.children.len())
+            .field("running", &self.running.load(Ordering::Acquire))
             .field("cancelled", &self.token.is_cancelled())
             .finish()
     }
@@ -134,8 +140,10 @@ impl<E: Send + 'static> Scope<E> {
         Scope {
             children: JoinSet::new(),
             names: HashMap::new(),
+            running: Arc::new(AtomicUsize::new(0)),
             token: CancellationToken::new(),
             limit: None,
+            failure: None,
         }
     }
 
@@ -227,11 +235,14 @@ impl<E: Send + 'static> Scope<E> {
     /// scope.wait().await.unwrap();
     /// # }
     /// ```
+    ///
+    /// # Panics
+    /// Outside a Tokio runtime, with a message that names `Scope::spawn` and says so.
     pub fn spawn<F>(&mut self, child: F)
     where
         F: Future<Output = Result<(), E>> + Send + 'static,
     {
-        self.start(child);
+        self.start(child, None);
     }
 
     /// Spawns a child with a name that errors and panics report.
@@ -244,27 +255,76 @@ impl<E: Send + 'static> Scope<E> {
     /// assert_eq!(scope.wait().await.unwrap_err().to_string(), "child `indexer` panicked: full disk");
     /// # }
     /// ```
+    ///
+    /// # Panics
+    /// Outside a Tokio runtime, with a message that names `Scope::spawn` and says so.
     pub fn spawn_named<F>(&mut self, name: impl Into<String>, child: F)
     where
         F: Future<Output = Result<(), E>> + Send + 'static,
     {
-        let id = self.start(child);
-        self.names.insert(id, name.into());
+        self.start(child, Some(name.into()));
     }
 
-    fn start<F>(&mut self, child: F) -> Id
+    fn start<F>(&mut self, child: F, name: Option<String>)
     where
         F: Future<Output = Result<(), E>> + Send + 'static,
     {
-        let handle = match self.limit.clone() {
-            None => self.children.spawn(child),
-            Some(limit) => self.children.spawn(async move {
+        if tokio::runtime::Handle::try_current().is_err() {
+            panic!(
+                "`Scope::spawn` needs a Tokio runtime: call it from inside one (e.g. in a `#[tokio::main]` function)"
+            );
+        }
+        self.reap();
+        let running = RunningGuard::new(&self.running);
+        let limit = self.limit.clone();
+        let handle = self.children.spawn(async move {
+            let _running = running;
+            let _permit = match limit {
                 // The semaphore is never closed, so the permit always comes.
-                let _permit = limit.acquire_owned().await.ok();
-                child.await
-            }),
+                Some(limit) => limit.acquire_owned().await.ok(),
+                None => None,
+            };
+            child.await
+        });
+        self.names.insert(handle.id(), name);
+    }
+
+    /// Takes every child that has finished off the set, recording the first failure.
+    fn reap(&mut self) {
+        while let Some(joined) = self.children.try_join_next_with_id() {
+            self.record(joined);
+        }
+    }
+
+    /// Records one finished child: at the first error or panic, cancels the token and aborts
+    /// the others.
+    fn record(&mut self, joined: Result<(tokio::task::Id, Result<(), E>), tokio::task::JoinError>) {
+        let failure = match joined {
+            Ok((id, Ok(()))) => {
+                self.names.remove(&id);
+                return;
+            }
+            Ok((id, Err(error))) => ScopeError::Failed {
+                child: self.name(id),
+                error,
+            },
+            Err(error) if error.is_panic() => {
+                let child = self.name(error.id());
+                let message = panic_message(error.into_panic().as_ref());
+                ScopeError::Panicked { child, message }
+            }
+            // Aborted by the scope itself after a failure, or by the runtime shutting down:
+            // nothing to report for that child.
+            Err(error) => {
+                self.names.remove(&error.id());
+                return;
+            }
         };
-        handle.id()
+        if self.failure.is_none() {
+            self.failure = Some(failure);
+            self.token.cancel();
+            self.children.abort_all();
+        }
     }
 
     /// Waits for every child; at the first error or panic, cancels the token, aborts the
@@ -279,36 +339,21 @@ impl<E: Send + 'static> Scope<E> {
     /// assert_eq!(scope.wait().await, Ok(()));
     /// # }
     /// ```
+    ///
+    /// # Cancel safety
+    /// Cancel-safe: dropped at its await (under a timeout, say), it loses nothing. A failure
+    /// it saw stays in the scope and the next `wait` returns it; children keep running.
     pub async fn wait(&mut self) -> Result<(), ScopeError<E>> {
+        // `join_next` is cancel-safe and a failure is kept in `self` until it is returned, so
+        // dropping this future at any await loses nothing: a later `wait` goes on.
         while let Some(joined) = self.children.join_next_with_id().await {
-            let failure = match joined {
-                Ok((id, Ok(()))) => {
-                    self.names.remove(&id);
-                    continue;
-                }
-                Ok((id, Err(error))) => ScopeError::Failed {
-                    child: self.name(id),
-                    error,
-                },
-                Err(error) if error.is_panic() => {
-                    let child = self.name(error.id());
-                    let message = panic_message(error.into_panic().as_ref());
-                    ScopeError::Panicked { child, message }
-                }
-                // Only aborted by the scope itself, which happens below, or by the runtime
-                // shutting down: nothing to report for that child.
-                Err(error) => {
-                    self.names.remove(&error.id());
-                    continue;
-                }
-            };
-            self.token.cancel();
-            self.children.abort_all();
-            while self.children.join_next().await.is_some() {}
-            self.names.clear();
-            return Err(failure);
+            self.record(joined);
         }
-        Ok(())
+        self.names.clear();
+        match self.failure.take() {
+            Some(failure) => Err(failure),
+            None => Ok(()),
+        }
     }
 
     /// Graceful shutdown: cancels the token, then waits up to `deadline` for the children to
@@ -324,13 +369,22 @@ impl<E: Send + 'static> Scope<E> {
     /// assert_eq!(scope.shutdown(Duration::from_secs(5)).await, Ok(()));
     /// # }
     /// ```
+    ///
+    /// # Cancel safety
+    /// The token is cancelled at the first poll and stays cancelled. Dropped before the
+    /// deadline, it loses nothing (as [`wait`](Scope::wait)); dropped while it aborts the
+    /// late children, they are aborted all the same and a later `wait` reaps them.
     pub async fn shutdown(&mut self, deadline: Duration) -> Result<(), ScopeError<E>> {
         self.token.cancel();
         match tokio::time::timeout(deadline, self.wait()).await {
             Ok(result) => result,
             Err(_) => {
-                let mut still_running: Vec<String> =
-                    self.names.drain().map(|(_, name)| name).collect();
+                // Every child still here was running at the deadline, named or not.
+                let mut still_running: Vec<String> = self
+                    .names
+                    .drain()
+                    .map(|(id, name)| name.unwrap_or_else(|| format!("task {id}")))
+                    .collect();
                 still_running.sort();
                 self.children.abort_all();
                 while self.children.join_next().await.is_some() {}
@@ -351,12 +405,29 @@ impl<E: Send + 'static> Scope<E> {
     /// # }
     /// ```
     pub fn running(&self) -> usize {
-        self.children.len()
+        self.running.load(Ordering::Acquire)
     }
 
     fn name(&mut self, id: Id) -> String {
         self.names
             .remove(&id)
+            .flatten()
             .unwrap_or_else(|| format!("task {id}"))
+    }
+}
+
+/// Counts a child as running from its spawn until its future ends or is dropped.
+struct RunningGuard(Arc<AtomicUsize>);
+
+impl RunningGuard {
+    fn new(running: &Arc<AtomicUsize>) -> Self {
+        running.fetch_add(1, Ordering::AcqRel);
+        RunningGuard(Arc::clone(running))
+    }
+}
+
+impl Drop for RunningGuard {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
     }
 }

@@ -92,3 +92,19 @@ pub async fn settle() {
         tokio::task::yield_now().await;
     }
 }
+
+/// Polls `future` at most `polls` times, letting the runtime run between polls, then drops
+/// it. Returns whether it completed within them. The cancel-safety habit: call it for
+/// `polls = 0, 1, 2, ...` on a fresh state each time and check that nothing was lost.
+pub async fn poll_then_drop<F: Future>(future: F, polls: usize) -> bool {
+    let mut future = Box::pin(future);
+    for _ in 0..polls {
+        let ready =
+            std::future::poll_fn(|cx| Poll::Ready(future.as_mut().poll(cx).is_ready())).await;
+        if ready {
+            return true;
+        }
+        settle().await;
+    }
+    false
+}
