@@ -10,6 +10,10 @@ use super::throttle::{Permit, Throttle};
 /// A [`Throttle`] per key, created on first use; keys that have been idle long enough to
 /// start afresh are forgotten, so memory follows the keys in use, not every key ever seen.
 ///
+/// When a key is forgotten: at a sweep, once no call holds or waits for it and its throttle
+/// has recovered (a fresh one would behave the same). Sweeps run inside `acquire`, every
+/// 64 calls or every half as many calls as there are keys, whichever is more.
+///
 /// Keys are told apart by a 64-bit hash of their value.
 ///
 /// ```
@@ -97,7 +101,7 @@ impl KeyedThrottle {
         let hash = self.hasher.hash_one(key);
         let throttle = {
             let mut keys = self.keys.lock().unwrap_or_else(PoisonError::into_inner);
-            if self.since_sweep.fetch_add(1, Ordering::Relaxed) >= SWEEP_EVERY.max(keys.len()) {
+            if self.since_sweep.fetch_add(1, Ordering::Relaxed) >= SWEEP_EVERY.max(keys.len() / 2) {
                 self.since_sweep.store(0, Ordering::Relaxed);
                 keys.retain(|_, throttle| Arc::strong_count(throttle) > 1 || !throttle.is_idle());
             }
@@ -132,6 +136,8 @@ impl KeyedThrottle {
     }
 }
 
-/// Calls between sweeps of idle keys, at least; sweeps also wait for as many calls as there
-/// are keys, so their cost stays O(1) per call.
+/// Calls between sweeps of idle keys, at least. Sweeps also wait for half as many calls as
+/// there are keys: their cost stays O(1) per call, and when every call brings a new key the
+/// map still gets swept (it doubles at most between sweeps; waiting for as many calls as
+/// keys, it never was again).
 const SWEEP_EVERY: usize = 64;

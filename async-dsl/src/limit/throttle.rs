@@ -152,7 +152,8 @@ impl Throttle {
     ///     .burst(NonZeroU32::new(3).unwrap());
     /// ```
     pub fn burst(mut self, burst: NonZeroU32) -> Self {
-        self.tolerance = self.interval * (burst.get() - 1);
+        // Saturates: a burst too large to express is simply unbounded.
+        self.tolerance = self.interval.saturating_mul(burst.get() - 1);
         self
     }
 
@@ -166,7 +167,7 @@ impl Throttle {
     ///     .concurrency(NonZeroUsize::new(2).unwrap());
     /// ```
     pub fn concurrency(mut self, limit: NonZeroUsize) -> Self {
-        self.in_flight = Some(Arc::new(Semaphore::new(limit.get())));
+        self.in_flight = Some(Arc::new(Semaphore::new(super::permits(limit.get()))));
         self
     }
 
@@ -238,6 +239,8 @@ impl Throttle {
     /// the slot rather than restarting the schedule: that lateness is the scheduler's, and
     /// restarting would lose capacity (measured: 940 calls/s for a target of 1000 from
     /// 10 000 callers). Two starts may thus come up to one tick closer than the interval.
+    /// A caller that comes after a quiet spell longer than a tick restarts the schedule from
+    /// its arrival, so with `burst` 1 a quiet spell never lets two calls start at once.
     fn try_take_slot(&self, now: Instant, arrival: Instant) -> Option<Instant> {
         let (now, arrival) = (self.ticks(now), self.ticks(arrival));
         let interval = nanos(self.interval);
@@ -250,8 +253,15 @@ impl Throttle {
                 if due > now {
                     return Some(self.origin + Duration::from_nanos(due - 1));
                 }
-                let charged = arrival.saturating_sub(nanos(LATENESS_SLACK)).max(1);
-                current.max(charged).saturating_add(interval)
+                // A caller at most one tick late to its slot is charged from the slot; one
+                // that comes after a longer quiet spell starts the schedule afresh from its
+                // arrival, so a quiet spell never lets two calls start at once with burst 1.
+                let charged = if current.saturating_add(nanos(LATENESS_SLACK)) >= arrival {
+                    current
+                } else {
+                    arrival
+                };
+                charged.saturating_add(interval)
             };
             match self.next.compare_exchange_weak(
                 current,

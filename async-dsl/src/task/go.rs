@@ -3,7 +3,7 @@
 use std::any::Any;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 use futures_util::FutureExt;
 
@@ -23,7 +23,9 @@ pub fn panic_message(payload: &(dyn Any + Send)) -> String {
         .unwrap_or_else(|| "a non-string panic payload".to_string())
 }
 
-type PanicHandler = Box<dyn Fn(&str, Box<dyn Any + Send>) + Send + Sync>;
+// An `Arc`, so that a panic is handled with a clone taken out of the lock: the handler runs
+// with no lock held and may itself call `set_panic_handler` (or panic) without a deadlock.
+type PanicHandler = Arc<dyn Fn(&str, Box<dyn Any + Send>) + Send + Sync>;
 
 static PANIC_HANDLER: RwLock<Option<PanicHandler>> = RwLock::new(None);
 
@@ -53,7 +55,7 @@ pub fn set_panic_handler(handler: impl Fn(&str, Box<dyn Any + Send>) + Send + Sy
     let mut slot = PANIC_HANDLER
         .write()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    *slot = Some(Box::new(handler));
+    *slot = Some(Arc::new(handler));
 }
 
 /// Runs `future` on the current Tokio runtime and forgets it; a panic goes to the handler set
@@ -95,8 +97,9 @@ where
         if let Err(payload) = AssertUnwindSafe(future).catch_unwind().await {
             let handler = PANIC_HANDLER
                 .read()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            match handler.as_ref() {
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .clone();
+            match handler {
                 Some(handler) => handler(&name, payload),
                 None => eprintln!(
                     "task `{name}` panicked: {}",

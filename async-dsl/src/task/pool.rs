@@ -12,6 +12,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::go::panic_message;
 use super::handle::{Task, TaskError};
+use crate::limit::permits;
 
 type Job = Pin<Box<dyn Future<Output = ()> + Send>>;
 
@@ -117,7 +118,7 @@ impl Pool {
     /// # Panics
     /// Outside a Tokio runtime: the workers are Tokio tasks.
     pub fn new(workers: usize, queue: usize) -> Self {
-        let (sender, receiver) = mpsc::channel::<Job>(queue.max(1));
+        let (sender, receiver) = mpsc::channel::<Job>(permits(queue));
         let receiver = Arc::new(tokio::sync::Mutex::new(receiver));
         let workers = (0..workers.max(1))
             .map(|_| {
@@ -128,7 +129,12 @@ impl Pool {
                         // while the job runs.
                         let job = receiver.lock().await.recv().await;
                         match job {
-                            Some(job) => job.await,
+                            // A job catches its own panics; this catches the rest (an output
+                            // or a future that panics when dropped), so a worker survives
+                            // anything a job does.
+                            Some(job) => {
+                                let _ = AssertUnwindSafe(job).catch_unwind().await;
+                            }
                             None => return,
                         }
                     }
@@ -169,7 +175,8 @@ impl Pool {
                 .catch_unwind()
                 .await
                 .map_err(|payload| TaskError::Panicked(panic_message(payload.as_ref())));
-            // The submitter may have stopped listening; the job ran all the same.
+            // The submitter may have stopped listening; the job ran all the same, and its
+            // output is dropped here (a panic in that drop is the worker's to catch).
             let _ = reply.send(outcome);
         });
         sender.send(job).await.map_err(|_| PoolClosed)?;

@@ -13,6 +13,7 @@ use tokio::task::{Id, JoinSet};
 use tokio_util::sync::CancellationToken;
 
 use super::go::panic_message;
+use crate::limit::permits;
 
 /// Why a [`Scope`] ended badly.
 ///
@@ -219,7 +220,7 @@ impl<E: Send + 'static> Scope<E> {
     /// ```
     pub fn limit(self, limit: usize) -> Self {
         Scope {
-            limit: Some(Arc::new(Semaphore::new(limit.max(1)))),
+            limit: Some(Arc::new(Semaphore::new(permits(limit)))),
             ..self
         }
     }
