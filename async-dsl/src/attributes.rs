@@ -112,7 +112,7 @@ pub use async_dsl_macros::timeout;
 /// with exponential backoff and jitter between the attempts; the last error is returned.
 ///
 /// Arguments: `times = N` (required), `backoff = "100ms..5s"` (retry `k`, from 0, waits a
-/// random time between the lower bound and `lower * 2^k`, capped at the upper bound; this is
+/// random time between the lower bound and `lower * 2^(k+1)`, capped at the upper bound; this is
 /// the default), `when = path` (a `fn(&E) -> bool` that picks which errors are retried).
 ///
 /// Each attempt runs the function body again; arguments the body consumes by value are gone

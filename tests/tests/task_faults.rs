@@ -65,3 +65,29 @@ async fn maximal_and_zero_sizes_mean_unbounded_and_one() {
     narrow.spawn(async { Ok(()) });
     assert_eq!(narrow.wait().await, Ok(()));
 }
+
+/// Issue 9, fault 14: `repeat` with a zero interval runs back to back without starving the
+/// other tasks of its thread, and still stops.
+#[tokio::test(flavor = "current_thread")]
+async fn repeat_with_a_zero_interval_yields_between_runs() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let runs = Arc::new(AtomicU64::new(0));
+    let counter = Arc::clone(&runs);
+    let job = async_dsl::repeat(Duration::ZERO, move || {
+        counter.fetch_add(1, Ordering::Relaxed);
+        async {}
+    });
+    // Another task on the same thread gets its turns while the job runs.
+    let mut turns = 0;
+    while turns < 100 {
+        tokio::task::yield_now().await;
+        turns += 1;
+    }
+    let ran = runs.load(Ordering::Relaxed);
+    assert!(
+        ran >= 50,
+        "the job ran {ran} times in 100 turns of the other task"
+    );
+    assert_eq!(job.stop().await, Ok(()));
+}

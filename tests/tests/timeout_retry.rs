@@ -72,9 +72,9 @@ async fn retry_makes_at_most_times_plus_one_attempts_and_returns_the_last_error(
     let at = ATTEMPTS.take();
     assert_eq!(at.len(), 4);
     let waits: Vec<u128> = at.windows(2).map(|w| w[1] - w[0]).collect();
-    // Retry k waits between 100 ms and 100 ms * 2^k.
+    // Retry k waits between 100 ms and 100 ms * 2^(k+1), capped at 1 s.
     for (k, wait) in waits.iter().enumerate() {
-        let ceiling = 100 * (1 << k);
+        let ceiling = (100 * (2 << k)).min(1_000);
         assert!(
             (100..=ceiling).contains(wait),
             "wait {k} was {wait} ms, outside 100..={ceiling}"

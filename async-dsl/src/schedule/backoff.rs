@@ -2,8 +2,9 @@
 
 use std::time::Duration;
 
-/// The waits between the attempts of a retried call: attempt `k` (from 0) waits a random
-/// time between `min` and `min * 2^k`, capped at `max`, and there are at most `retries`.
+/// The waits between the attempts of a retried call: retry `k` (from 0) waits a random
+/// time between `min` and `min * 2^(k+1)`, capped at `max`, and there are at most `retries`.
+/// Every wait is jittered, the first too, unless `min` and `max` are equal.
 ///
 /// ```
 /// use async_dsl::Backoff;
@@ -11,9 +12,9 @@ use std::time::Duration;
 ///
 /// let mut backoff = Backoff::new(2, Duration::from_millis(100), Duration::from_secs(5));
 /// let first = backoff.next(&"timeout", |_| true).unwrap();
-/// assert!(first >= Duration::from_millis(100) && first <= Duration::from_millis(100));
+/// assert!(first >= Duration::from_millis(100) && first <= Duration::from_millis(200));
 /// let second = backoff.next(&"timeout", |_| true).unwrap();
-/// assert!(second >= Duration::from_millis(100) && second <= Duration::from_millis(200));
+/// assert!(second >= Duration::from_millis(100) && second <= Duration::from_millis(400));
 /// assert_eq!(backoff.next(&"timeout", |_| true), None, "two retries, then the error stands");
 /// ```
 #[derive(Debug, Clone)]
@@ -25,7 +26,8 @@ pub struct Backoff {
 }
 
 impl Backoff {
-    /// At most `retries` retries, waiting between `min` and `max`.
+    /// At most `retries` retries, waiting between `min` and `max` (a `max` below `min`
+    /// counts as `min`).
     ///
     /// ```
     /// let backoff = async_dsl::Backoff::new(3, std::time::Duration::from_millis(50), std::time::Duration::from_secs(2));
@@ -57,7 +59,7 @@ impl Backoff {
         self.retries_left -= 1;
         let ceiling = self
             .min
-            .saturating_mul(1 << self.done.min(31))
+            .saturating_mul(2 << self.done.min(30))
             .min(self.max);
         self.done += 1;
         let spread = (ceiling - self.min).as_nanos();
@@ -71,5 +73,35 @@ impl Backoff {
             ) as u64
         };
         Some(self.min + Duration::from_nanos(extra))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Backoff;
+    use std::time::Duration;
+
+    #[test]
+    fn every_wait_is_jittered_the_first_too() {
+        let ms = Duration::from_millis;
+        let firsts: std::collections::HashSet<Duration> = (0..64)
+            .map(|_| {
+                Backoff::new(1, ms(100), ms(5_000))
+                    .next(&(), |_| true)
+                    .unwrap()
+            })
+            .collect();
+        assert!(firsts.iter().all(|w| (ms(100)..=ms(200)).contains(w)));
+        assert!(firsts.len() > 1, "64 first waits were all {firsts:?}");
+    }
+
+    #[test]
+    fn equal_bounds_and_many_retries_stay_in_bounds() {
+        let mut fixed = Backoff::new(3, Duration::from_secs(1), Duration::from_secs(1));
+        assert_eq!(fixed.next(&(), |_| true), Some(Duration::from_secs(1)));
+        let mut long = Backoff::new(u32::MAX, Duration::from_nanos(1), Duration::MAX);
+        for _ in 0..100 {
+            assert!(long.next(&(), |_| true).is_some());
+        }
     }
 }

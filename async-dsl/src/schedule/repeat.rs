@@ -4,6 +4,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::FutureExt;
 use futures_util::future::{Either, select};
 use tokio::sync::Notify;
 use tokio::time::MissedTickBehavior;
@@ -35,6 +36,9 @@ pub struct Repeat {
 /// many were missed: never a burst of catch-up runs), and then runs are back on the schedule.
 /// So with a 1 s interval, a first run of 2.5 s gives runs at 0, 2.5, 3 and 4 s.
 ///
+/// A zero interval means back to back: each run starts when the last ended, after the job
+/// has yielded to the runtime once, so a job that never waits cannot starve other tasks.
+///
 /// ```
 /// use std::sync::Arc;
 /// use std::sync::atomic::{AtomicU32, Ordering};
@@ -64,7 +68,18 @@ where
     let stop = Arc::new(Notify::new());
     let stopped = Arc::clone(&stop);
     let task = Task::spawn(async move {
-        let mut ticks = tokio::time::interval(interval.max(Duration::from_nanos(1)));
+        if interval.is_zero() {
+            // Back to back, on no timer; the stop signal's permit is checked between runs.
+            loop {
+                if stopped.notified().now_or_never().is_some() {
+                    return;
+                }
+                job().await;
+                // The job may never wait: give the other tasks of this thread a turn.
+                tokio::task::yield_now().await;
+            }
+        }
+        let mut ticks = tokio::time::interval(interval);
         ticks.set_missed_tick_behavior(MissedTickBehavior::Skip);
         loop {
             // The stop signal is polled first, so a stop wins over a due tick.
