@@ -180,20 +180,17 @@ async fn a_batcher_works_from_an_arc_and_from_a_struct_field() {
     };
 
     let shared: Arc<Batcher<u32, u32, Infallible>> =
-        Arc::new(Batcher::new(10, Duration::from_millis(5)));
-    let (a, b) = tokio::join!(shared.load(1, load.clone()), shared.load(2, load.clone()));
+        Arc::new(Batcher::new(10, Duration::from_millis(5), load.clone()));
+    let (a, b) = tokio::join!(shared.load(1), shared.load(2));
     assert_eq!((a, b), (Ok(2), Ok(4)));
 
     struct Service {
         doubles: Batcher<u32, u32, Infallible>,
     }
     let service = Service {
-        doubles: Batcher::new(10, Duration::from_millis(5)),
+        doubles: Batcher::new(10, Duration::from_millis(5), load),
     };
-    let (c, d) = tokio::join!(
-        service.doubles.load(3, load.clone()),
-        service.doubles.load(4, load.clone())
-    );
+    let (c, d) = tokio::join!(service.doubles.load(3), service.doubles.load(4));
     assert_eq!((c, d), (Ok(6), Ok(8)));
     drop(service);
     assert_eq!(

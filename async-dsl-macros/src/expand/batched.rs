@@ -41,10 +41,10 @@ fn build(function: &ItemFn, batched: Batched) -> TokenStream {
             static BATCHER: ::std::sync::OnceLock<::async_dsl::Batcher<#key, #value, #error>> =
                 ::std::sync::OnceLock::new();
             BATCHER
-                .get_or_init(|| ::async_dsl::Batcher::new(#max, #window))
-                .load(key, |keys| async move {
+                .get_or_init(|| ::async_dsl::Batcher::new(#max, #window, |keys| async move {
                     ::async_dsl::batch::IntoValues::into_values(super::#name(keys).await)
-                })
+                }))
+                .load(key)
                 .await
         }
     };

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
 use std::hash::Hash;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -22,8 +23,11 @@ pub enum BatchError<E> {
     Missing,
     /// The batch call failed; every caller in the batch gets the same error.
     Failed(Arc<E>),
-    /// The batch call panicked or its runtime shut down.
+    /// The batch call panicked, or the runtime that was to run it shut down first.
     Lost,
+    /// [`Batcher::load`] was called outside a Tokio runtime, which it needs to run the batch
+    /// call; the key was not queued, so nobody else's batch is affected.
+    NoRuntime,
 }
 
 impl<E> Clone for BatchError<E> {
@@ -32,6 +36,7 @@ impl<E> Clone for BatchError<E> {
             BatchError::Missing => BatchError::Missing,
             BatchError::Failed(e) => BatchError::Failed(Arc::clone(e)),
             BatchError::Lost => BatchError::Lost,
+            BatchError::NoRuntime => BatchError::NoRuntime,
         }
     }
 }
@@ -39,9 +44,9 @@ impl<E> Clone for BatchError<E> {
 impl<E: PartialEq> PartialEq for BatchError<E> {
     fn eq(&self, other: &Self) -> bool {
         match (self, other) {
-            (BatchError::Missing, BatchError::Missing) | (BatchError::Lost, BatchError::Lost) => {
-                true
-            }
+            (BatchError::Missing, BatchError::Missing)
+            | (BatchError::Lost, BatchError::Lost)
+            | (BatchError::NoRuntime, BatchError::NoRuntime) => true,
             (BatchError::Failed(a), BatchError::Failed(b)) => a == b,
             _ => false,
         }
@@ -54,6 +59,9 @@ impl<E: fmt::Display> fmt::Display for BatchError<E> {
             BatchError::Missing => f.write_str("the batch returned no value for this key"),
             BatchError::Failed(e) => write!(f, "the batch failed: {e}"),
             BatchError::Lost => f.write_str("the batch call panicked or was cancelled"),
+            BatchError::NoRuntime => {
+                f.write_str("`Batcher::load` needs a Tokio runtime to run the batch call")
+            }
         }
     }
 }
@@ -94,8 +102,12 @@ pub enum Values<K, V> {
 /// async fn name(id: u32) -> Result<String, async_dsl::BatchError<std::convert::Infallible>> {
 ///     static NAMES: OnceLock<Batcher<u32, String, std::convert::Infallible>> = OnceLock::new();
 ///     NAMES
-///         .get_or_init(|| Batcher::new(100, Duration::from_millis(5)))
-///         .load(id, |ids| async move { Ok(Values::ByPosition(load_names(ids).await)) })
+///         .get_or_init(|| {
+///             Batcher::new(100, Duration::from_millis(5), |ids| async move {
+///                 Ok(Values::ByPosition(load_names(ids).await))
+///             })
+///         })
+///         .load(id)
 ///         .await
 /// }
 ///
@@ -115,9 +127,20 @@ struct Shared<K, V, E> {
     max: usize,
     window: Duration,
     open: Mutex<Open<K, V, E>>,
+    // Given once, at construction: every batch goes through the same call.
+    load: Loader<K, V, E>,
 }
 
 type Reply<V, E> = oneshot::Sender<Result<V, BatchError<E>>>;
+
+/// A closed batch: its keys, and the reply to each caller, in the same order.
+type Batch<K, V, E> = (Vec<K>, Vec<Reply<V, E>>);
+
+/// The batch call, boxed so that a batcher's type names only its keys, values and error
+/// (it lives in a `static` of the `#[batched]` expansion). One allocation per batch.
+type Loader<K, V, E> = Box<
+    dyn Fn(Vec<K>) -> Pin<Box<dyn Future<Output = Result<Values<K, V>, E>> + Send>> + Send + Sync,
+>;
 
 struct Open<K, V, E> {
     /// Counts batches, so a window's timer flushes only the batch it was started for.
@@ -142,14 +165,22 @@ where
     E: Send + Sync + 'static,
 {
     /// Batches of at most `max` keys (at least 1), each collected for at most `window` after
-    /// its first key.
+    /// its first key, and run through `load`, the batch call.
     ///
     /// ```
+    /// use async_dsl::{Batcher, batch::Values};
     /// use std::time::Duration;
-    /// let batcher: async_dsl::Batcher<u32, String, std::io::Error> = async_dsl::Batcher::new(100, Duration::from_millis(5));
+    /// let batcher: Batcher<u32, String, std::io::Error> =
+    ///     Batcher::new(100, Duration::from_millis(5), |ids: Vec<u32>| async move {
+    ///         Ok(Values::ByPosition(ids.iter().map(|id| format!("user {id}")).collect()))
+    ///     });
     /// # drop(batcher);
     /// ```
-    pub fn new(max: usize, window: Duration) -> Self {
+    pub fn new<L, F>(max: usize, window: Duration, load: L) -> Self
+    where
+        L: Fn(Vec<K>) -> F + Send + Sync + 'static,
+        F: Future<Output = Result<Values<K, V>, E>> + Send + 'static,
+    {
         Batcher {
             shared: Arc::new(Shared {
                 max: max.max(1),
@@ -159,12 +190,13 @@ where
                     keys: Vec::new(),
                     replies: Vec::new(),
                 }),
+                load: Box::new(move |keys| Box::pin(load(keys))),
             }),
         }
     }
 
-    /// Loads `key` as part of the current batch; `load` is the batch call. Needs a Tokio
-    /// runtime, which runs the batch call.
+    /// Loads `key` as part of the current batch. Needs a Tokio runtime, which runs the batch
+    /// call: outside one, this is [`BatchError::NoRuntime`] and nothing is queued.
     ///
     /// ```
     /// use async_dsl::{Batcher, batch::Values};
@@ -172,19 +204,22 @@ where
     /// static SQUARES: OnceLock<Batcher<u64, u64, Infallible>> = OnceLock::new();
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() {
-    /// let batcher = SQUARES.get_or_init(|| Batcher::new(10, Duration::from_millis(1)));
-    /// let load = |keys: Vec<u64>| async move { Ok(Values::ByPosition(keys.iter().map(|k| k * k).collect())) };
-    /// assert_eq!(batcher.load(7, load).await, Ok(49));
+    /// let batcher = SQUARES.get_or_init(|| {
+    ///     Batcher::new(10, Duration::from_millis(1), |keys: Vec<u64>| async move {
+    ///         Ok(Values::ByPosition(keys.iter().map(|k| k * k).collect()))
+    ///     })
+    /// });
+    /// assert_eq!(batcher.load(7).await, Ok(49));
     /// # }
     /// ```
     ///
-    /// # Panics
-    /// Outside a Tokio runtime: the batch call runs as a Tokio task.
-    pub async fn load<L, F>(&self, key: K, load: L) -> Result<V, BatchError<E>>
-    where
-        L: FnOnce(Vec<K>) -> F + Send + 'static,
-        F: Future<Output = Result<Values<K, V>, E>> + Send + 'static,
-    {
+    /// # Cancel safety
+    /// Dropped while it waits, the caller's key stays in its batch (the batch call runs for
+    /// the others all the same) and only this caller's value is dropped.
+    pub async fn load(&self, key: K) -> Result<V, BatchError<E>> {
+        if tokio::runtime::Handle::try_current().is_err() {
+            return Err(BatchError::NoRuntime);
+        }
         let (reply, answer) = oneshot::channel();
         let shared = &self.shared;
         let step = {
@@ -201,20 +236,22 @@ where
         };
         match step {
             Step::Run((keys, replies)) => {
-                tokio::spawn(run(keys, replies, load));
+                let batch = (shared.load)(keys.clone());
+                tokio::spawn(run(keys, replies, batch));
             }
             Step::OpenWindow(generation) => {
                 // The first key opens the window; its timer runs this batch, unless `max`
-                // keys already did.
-                let shared = Arc::clone(shared);
+                // keys already did. If the timer task is dropped first (its runtime shut
+                // down), the guard closes the window, so no later caller waits on it.
+                let window = Window {
+                    shared: Arc::clone(shared),
+                    generation,
+                };
                 tokio::spawn(async move {
-                    tokio::time::sleep(shared.window).await;
-                    let batch = {
-                        let mut open = shared.open.lock().unwrap_or_else(PoisonError::into_inner);
-                        (open.generation == generation).then(|| take(&mut open))
-                    };
-                    if let Some((keys, replies)) = batch {
-                        run(keys, replies, load).await;
+                    tokio::time::sleep(window.shared.window).await;
+                    if let Some((keys, replies)) = window.close() {
+                        let batch = (window.shared.load)(keys.clone());
+                        run(keys, replies, batch).await;
                     }
                 });
             }
@@ -224,8 +261,36 @@ where
     }
 }
 
+/// The window a first key opened, held by its timer task.
+struct Window<K, V, E> {
+    shared: Arc<Shared<K, V, E>>,
+    generation: u64,
+}
+
+impl<K, V, E> Window<K, V, E> {
+    /// Takes this window's batch, unless `max` keys already ran it.
+    fn close(&self) -> Option<Batch<K, V, E>> {
+        let mut open = self
+            .shared
+            .open
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        (open.generation == self.generation).then(|| take(&mut open))
+    }
+}
+
+impl<K, V, E> Drop for Window<K, V, E> {
+    /// A timer task dropped before it fired (its runtime shut down) closes its window: the
+    /// callers in it get [`BatchError::Lost`] (their replies are dropped) and the next
+    /// caller opens a new window on its own runtime. After the timer fired, this finds
+    /// nothing to close.
+    fn drop(&mut self) {
+        drop(self.close());
+    }
+}
+
 /// Closes the open batch: its keys and replies, and a new generation for the next one.
-fn take<K, V, E>(open: &mut Open<K, V, E>) -> (Vec<K>, Vec<Reply<V, E>>) {
+fn take<K, V, E>(open: &mut Open<K, V, E>) -> Batch<K, V, E> {
     open.generation += 1;
     (
         std::mem::take(&mut open.keys),
@@ -234,21 +299,20 @@ fn take<K, V, E>(open: &mut Open<K, V, E>) -> (Vec<K>, Vec<Reply<V, E>>) {
 }
 
 enum Step<K, V, E> {
-    Run((Vec<K>, Vec<Reply<V, E>>)),
+    Run(Batch<K, V, E>),
     OpenWindow(u64),
     Wait,
 }
 
 /// Runs one batch call and answers every caller in it.
-async fn run<K, V, E, L, F>(keys: Vec<K>, replies: Vec<Reply<V, E>>, load: L)
+/// Awaits one batch call and answers every caller in it.
+async fn run<K, V, E, F>(asked: Vec<K>, replies: Vec<Reply<V, E>>, batch: F)
 where
     K: Clone + Eq + Hash,
     V: Clone,
-    L: FnOnce(Vec<K>) -> F,
     F: Future<Output = Result<Values<K, V>, E>>,
 {
-    let asked = keys.clone();
-    match load(keys).await {
+    match batch.await {
         Ok(Values::ByPosition(values)) => {
             let mut values = values.into_iter();
             for reply in replies {

@@ -17,13 +17,11 @@ pub mod load {
             .get_or_init(|| ::async_dsl::Batcher::new(
                 100,
                 ::core::time::Duration::from_nanos(5000000u64),
-            ))
-            .load(
-                key,
                 |keys| async move {
                     ::async_dsl::batch::IntoValues::into_values(super::load(keys).await)
                 },
-            )
+            ))
+            .load(key)
             .await
     }
 }
