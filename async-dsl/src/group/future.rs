@@ -26,15 +26,21 @@ pin_project! {
         slots: L,
         // Set by the first poll that leaves a branch pending.
         wakers: Option<Box<WakeTable>>,
-        // Branches that have not completed yet.
+        // Branches that have not completed yet; `DONE` once the group has resolved.
         remaining: usize,
         finish: F,
         order: PhantomData<O>,
     }
 }
 
+/// `remaining` of a group that has resolved (no group has `usize::MAX` branches).
+const DONE: usize = usize::MAX;
+
 /// The order in which a group polls its branches.
 pub trait Order {
+    /// The macros that build groups of this order, for the message of a poll after
+    /// completion.
+    const MACROS: &'static str;
     /// Rounds of polls start at a random branch (else at the first written).
     const RANDOM_START: bool;
     /// Later polls take woken branches strictly in written order (else races rotate it).
@@ -57,16 +63,19 @@ pub enum InOrder {}
 pub enum Biased {}
 
 impl Order for Fair {
+    const MACROS: &'static str = "`race!` or `race_ok!`";
     const RANDOM_START: bool = true;
     const WRITTEN_ORDER: bool = false;
 }
 
 impl Order for InOrder {
+    const MACROS: &'static str = "`parallel!` or `try_parallel!`";
     const RANDOM_START: bool = false;
     const WRITTEN_ORDER: bool = false;
 }
 
 impl Order for Biased {
+    const MACROS: &'static str = "`race!` or `race_ok!`";
     const RANDOM_START: bool = false;
     const WRITTEN_ORDER: bool = true;
 }
@@ -108,6 +117,12 @@ where
         let this = self.project();
         let mut slots = this.slots;
         let remaining = this.remaining;
+        if *remaining == DONE {
+            panic!(
+                "a {} future was polled after it completed; a group resolves once",
+                O::MACROS
+            );
+        }
         let Some(wakers) = this.wakers.as_mut() else {
             // First poll: every branch, each with a borrowed waker (see `borrowed`).
             let first_wakers = FirstPollWakers::new(cx.waker(), L::LEN);
@@ -127,10 +142,12 @@ where
             *remaining = first.remaining;
             if let ControlFlow::Break(early) = polled {
                 let (kept, _) = first_wakers.into_parts();
+                *remaining = DONE;
                 return Poll::Ready(stop(slots, this.finish, early, kept));
             }
             let (kept, woken) = first_wakers.into_parts();
             if *remaining == 0 {
+                *remaining = DONE;
                 return Poll::Ready(complete(slots, this.finish, kept));
             }
             let mut wakers = kept.unwrap_or_else(|| WakeTable::take(L::LEN));
@@ -166,11 +183,13 @@ where
         // Before the table is given back, so its buffer is reused by the next group too.
         wakers.recycle(due);
         if let Some(early) = early {
+            *remaining = DONE;
             return Poll::Ready(stop(slots, this.finish, early, this.wakers.take()));
         }
         if *remaining > 0 {
             return Poll::Pending;
         }
+        *remaining = DONE;
         Poll::Ready(complete(slots, this.finish, this.wakers.take()))
     }
 }
