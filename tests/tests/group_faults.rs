@@ -32,7 +32,10 @@ fn a_completed_group_polled_again_panics_with_a_clear_message() {
         poll_after_completion(try_parallel!(async { Ok::<_, ()>(1) })),
     ];
     for message in joins {
-        assert!(message.contains("`parallel!` or `try_parallel!`"), "{message}");
+        assert!(
+            message.contains("`parallel!` or `try_parallel!`"),
+            "{message}"
+        );
         assert!(message.contains("polled after it completed"), "{message}");
     }
     let races = [

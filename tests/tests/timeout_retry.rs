@@ -212,3 +212,27 @@ async fn retry_backoff_works_without_the_attribute() {
     assert_eq!(backoff.next(&(), |_| true), Some(Duration::from_millis(5)));
     assert_eq!(backoff.next(&(), |_| true), None);
 }
+
+#[async_dsl::timeout("10ms")]
+async fn never_answers() -> u32 {
+    std::future::pending().await
+}
+
+/// Issue 9, fault 15: the `timeout` option and `#[timeout]` fire on an executor that is not
+/// Tokio (they panicked outside a Tokio runtime). A real 10 ms wait: the point is that the
+/// deadline fires at all, so nothing about its precision is asserted.
+#[test]
+fn timeouts_fire_outside_a_tokio_runtime() {
+    let raced = futures::executor::block_on(async_dsl::race! {
+        timeout = "10ms";
+        never => std::future::pending::<u32>(),
+    });
+    assert_eq!(raced, Err(Elapsed::default()));
+    assert_eq!(
+        futures::executor::block_on(never_answers()),
+        Err(Elapsed::default())
+    );
+    let done =
+        futures::executor::block_on(async_dsl::parallel! { timeout = "1h"; a => async { 1 } });
+    assert_eq!(done.map(|r| r.a), Ok(1));
+}

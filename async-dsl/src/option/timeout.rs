@@ -1,4 +1,10 @@
-//! The `timeout = ".."` option: a deadline around a whole group.
+//! The `timeout = ".."` option and `#[timeout]`: a deadline around a whole future.
+//!
+//! The deadline runs on Tokio's timer when the first poll happens inside a Tokio runtime
+//! (so the paused test clock applies to it), and on `futures-timer`'s timer thread
+//! otherwise, so a timeout fires on any executor (`futures::executor::block_on`, smol, ...).
+//! Written as a choice at the first poll rather than with `futures-timer` alone: Tokio's
+//! timer is cheaper under Tokio and is the one `tokio::time::pause` controls.
 
 use core::fmt;
 use core::future::Future;
@@ -21,8 +27,37 @@ pin_project! {
         // Started on the first poll, so a group built early and awaited later gets its
         // whole allowance.
         #[pin]
-        sleep: Option<Sleep>,
+        sleep: Option<Deadline>,
         after: Duration,
+    }
+}
+
+pin_project! {
+    /// The timer a [`Timeout`] waits on, chosen at its first poll.
+    #[project = DeadlineProj]
+    enum Deadline {
+        Tokio { #[pin] sleep: Sleep },
+        Thread { delay: futures_timer::Delay },
+    }
+}
+
+impl Deadline {
+    fn start(after: Duration) -> Self {
+        match tokio::runtime::Handle::try_current() {
+            Ok(_) => Deadline::Tokio {
+                sleep: tokio::time::sleep(after),
+            },
+            Err(_) => Deadline::Thread {
+                delay: futures_timer::Delay::new(after),
+            },
+        }
+    }
+
+    fn poll_expired(self: Pin<&mut Self>, cx: &mut Context<'_>) -> bool {
+        match self.project() {
+            DeadlineProj::Tokio { sleep } => sleep.poll(cx).is_ready(),
+            DeadlineProj::Thread { delay } => Pin::new(delay).poll(cx).is_ready(),
+        }
     }
 }
 
@@ -59,10 +94,10 @@ impl<F: Future> Future for Timeout<F> {
             return Poll::Ready(Ok(output));
         }
         if this.sleep.is_none() {
-            this.sleep.set(Some(tokio::time::sleep(*this.after)));
+            this.sleep.set(Some(Deadline::start(*this.after)));
         }
         if let Some(sleep) = this.sleep.as_pin_mut()
-            && sleep.poll(cx).is_ready()
+            && sleep.poll_expired(cx)
         {
             this.future.set(None);
             return Poll::Ready(Err(Elapsed::new()));
