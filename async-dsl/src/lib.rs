@@ -127,6 +127,10 @@ pub use task::{
 ///
 /// The named form's value is a struct defined by the expansion, with the branch names as
 /// fields; it derives `Debug`, `Clone` and `PartialEq` where its fields do.
+///
+/// # Cancel safety
+/// Dropping the future drops every unfinished branch, and the outputs of the branches that
+/// had finished: nothing runs on. Polling it again after it resolved panics.
 #[doc(inline)]
 pub use async_dsl_macros::parallel;
 
@@ -162,6 +166,9 @@ pub use async_dsl_macros::parallel;
 /// ```
 ///
 /// Options: `timeout`, `spawn` and `limit` as for [`parallel!`], and `error = Type;`.
+///
+/// # Cancel safety
+/// As [`parallel!`]: dropping it drops every branch and every `Ok` kept so far.
 #[doc(inline)]
 pub use async_dsl_macros::try_parallel;
 
@@ -204,6 +211,10 @@ pub use async_dsl_macros::try_parallel;
 ///
 /// Options: `timeout = "3s";` (the output becomes `Result<T, Elapsed>`), `biased;`,
 /// `spawn;`, and `limit` for the `for` form.
+///
+/// # Cancel safety
+/// Dropping it drops every branch; no winner is lost, since the race resolves in the same
+/// poll a branch finishes in.
 #[doc(inline)]
 pub use async_dsl_macros::race;
 
@@ -233,5 +244,8 @@ pub use async_dsl_macros::race;
 ///
 /// Options: as for [`race!`]. Mappings apply to the `Ok` value:
 /// `name => future => Enum::Variant`.
+///
+/// # Cancel safety
+/// Dropping it drops every branch and the errors of those that already failed.
 #[doc(inline)]
 pub use async_dsl_macros::race_ok;

@@ -32,6 +32,10 @@ pin_project! {
     /// assert_eq!(fan_out.await, [30, 10, 20]);
     /// # }
     /// ```
+    ///
+    /// # Cancel safety
+    /// Dropping it drops every item in flight and the outputs collected so far; items not yet
+    /// pulled stay in the input, which is dropped with it.
     #[must_use = "futures do nothing unless you `.await` or poll them"]
     pub struct FanOut<S, M, Fut, C, P> {
         #[pin]

@@ -97,6 +97,10 @@ impl KeyedThrottle {
     /// assert_eq!(per_tenant.key_count(), 1);
     /// # }
     /// ```
+    ///
+    /// # Cancel safety
+    /// As [`Throttle::acquire`]: dropped while waiting, the caller gives its place back and
+    /// takes no slot of its key.
     pub async fn acquire<K: Hash + ?Sized>(&self, key: &K) -> KeyedPermit {
         let hash = self.hasher.hash_one(key);
         let throttle = {

@@ -67,6 +67,11 @@ pub struct Throttle {
 /// let _permit = acquire.await; // the first call is due at once
 /// # }
 /// ```
+///
+/// # Cancel safety
+/// Dropped while it waits (under a timeout, say), the caller gives its place in the queue
+/// back and takes no slot: the callers behind it move up at once. Once it resolved, the slot
+/// is taken, and a concurrency place is held until the [`Permit`] is dropped.
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct Acquire<'a> {
     throttle: &'a Throttle,
@@ -187,6 +192,9 @@ impl Throttle {
     /// assert_eq!(start.elapsed(), Duration::from_millis(500));
     /// # }
     /// ```
+    ///
+    /// # Cancel safety
+    /// See [`Acquire`]: dropping it while it waits takes no slot and gives the place back.
     pub fn acquire(&self) -> Acquire<'_> {
         Acquire {
             throttle: self,

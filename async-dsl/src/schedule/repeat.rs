@@ -107,6 +107,11 @@ impl Repeat {
     /// assert_eq!(job.stop().await, Ok(()));
     /// # }
     /// ```
+    ///
+    /// # Cancel safety
+    /// The stop is signalled at the first poll, so dropping this future afterwards still ends
+    /// the job after its run in progress; only the wait for that run (and its result) is lost.
+    /// Dropped before its first poll, it consumes the handle, which aborts the job at once.
     pub async fn stop(self) -> Result<(), TaskError> {
         self.stop.notify_one();
         self.task.await

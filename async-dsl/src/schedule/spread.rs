@@ -26,6 +26,10 @@ use crate::fan_out::{FanOut, IntoSource};
 /// assert_eq!(started, [(0, 0), (1, 250), (2, 500), (3, 750)]);
 /// # }
 /// ```
+///
+/// # Cancel safety
+/// Dropped while it runs, every call started so far is dropped and none that has not started
+/// will start; outputs of calls that had finished are dropped too.
 pub async fn spread<I, M, F>(period: Duration, calls: I) -> Vec<F::Output>
 where
     I: IntoIterator<Item = M>,

@@ -71,6 +71,10 @@ fn task_error(error: JoinError) -> TaskError {
 /// assert_eq!(broken.await, Err::<(), _>(TaskError::Panicked("bad input".into())));
 /// # }
 /// ```
+///
+/// # Cancel safety
+/// Dropping a `Task` (or the future of awaiting it) aborts the task: its future is dropped at
+/// its next await. Call [`detach`](Task::detach) to let it run to its end instead.
 #[must_use = "dropping a Task aborts it; call `detach` to let it run"]
 pub struct Task<T> {
     // The task's own `Result` carries what it decided (a timeout); the `JoinError` what

@@ -88,6 +88,10 @@ impl std::error::Error for PoolClosed {}
 /// assert_eq!(handle.await, Ok("resized"));
 /// # }
 /// ```
+///
+/// # Cancel safety
+/// Dropping the handle loses only the job's output: the job runs to its end all the same
+/// (its output, or its panic, is dropped on the worker).
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct JobHandle<T> {
@@ -158,6 +162,10 @@ impl Pool {
     /// assert_eq!(job.await, Ok(4));
     /// # }
     /// ```
+    ///
+    /// # Cancel safety
+    /// Dropped while it waits for room in the queue, nothing was queued and the job is dropped
+    /// unrun. Once it resolved, the job is queued and runs whatever happens to the handle.
     pub async fn submit<F, T>(&self, job: F) -> Result<JobHandle<T>, PoolClosed>
     where
         F: Future<Output = T> + Send + 'static,
@@ -233,6 +241,10 @@ impl Pool {
     /// assert_eq!(done.load(std::sync::atomic::Ordering::SeqCst), 5);
     /// # }
     /// ```
+    ///
+    /// # Cancel safety
+    /// The pool is closed at the first poll. Dropped while it waits, the workers are aborted with
+    /// the pool: queued jobs that had not started are dropped unrun.
     pub async fn join(self) {
         self.close();
         for worker in self.workers {

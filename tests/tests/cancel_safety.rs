@@ -1,0 +1,76 @@
+//! The cancel-safety habit: each public future is dropped after each of its polls in turn
+//! (`support::poll_then_drop`), and what its `# Cancel safety` section promises is checked.
+//! On Tokio's paused clock.
+
+mod support;
+
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::time::Duration;
+
+use async_dsl::{Pool, Throttle, repeat};
+use support::{ms_since, poll_then_drop, settle, sleep_ms};
+use tokio::time::Instant;
+
+/// `Throttle::acquire` dropped while waiting takes no slot: the next caller starts on time.
+#[tokio::test(start_paused = true)]
+async fn a_dropped_acquire_takes_no_slot() {
+    for polls in 0..4 {
+        let throttle = Throttle::new(NonZeroU32::MIN, Duration::from_secs(1));
+        let start = Instant::now();
+        drop(throttle.acquire().await);
+        assert!(!poll_then_drop(throttle.acquire(), polls).await);
+        drop(throttle.acquire().await);
+        assert_eq!(ms_since(start), 1_000, "dropped after {polls} polls");
+    }
+}
+
+/// `Pool::submit` dropped before it resolved queued nothing: the job never runs.
+#[tokio::test(start_paused = true)]
+async fn a_dropped_submit_queues_nothing() {
+    for polls in 0..4 {
+        let pool = Pool::new(1, 1);
+        let busy = pool.submit(sleep_ms(100)).await.expect("open");
+        let queued = pool.submit(async {}).await.expect("open"); // fills the queue
+        let ran = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&ran);
+        let dropped = pool.submit(async move { flag.store(true, Ordering::SeqCst) });
+        assert!(!poll_then_drop(dropped, polls).await, "the queue is full");
+        assert_eq!(busy.await, Ok(()));
+        assert_eq!(queued.await, Ok(()));
+        pool.join().await;
+        assert!(
+            !ran.load(Ordering::SeqCst),
+            "dropped after {polls} polls, yet it ran"
+        );
+    }
+}
+
+/// `Repeat::stop` signals at its first poll: dropped after that, the job still stops after
+/// its run in progress; dropped unpolled, the handle goes and the job is aborted.
+#[tokio::test(start_paused = true)]
+async fn a_dropped_stop_still_stops_the_job() {
+    for polls in 0..4 {
+        let runs = Arc::new(AtomicU32::new(0));
+        let counter = Arc::clone(&runs);
+        let job = repeat(Duration::from_millis(10), move || {
+            let counter = Arc::clone(&counter);
+            async move {
+                sleep_ms(5).await;
+                counter.fetch_add(1, Ordering::SeqCst);
+            }
+        });
+        sleep_ms(25).await;
+        poll_then_drop(job.stop(), polls).await;
+        sleep_ms(10).await; // any run in progress ends
+        let stopped_at = runs.load(Ordering::SeqCst);
+        sleep_ms(1_000).await;
+        settle().await;
+        assert_eq!(
+            runs.load(Ordering::SeqCst),
+            stopped_at,
+            "dropped after {polls} polls"
+        );
+    }
+}
