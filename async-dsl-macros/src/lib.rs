@@ -66,3 +66,6 @@ pub fn spread(args: TokenStream, item: TokenStream) -> TokenStream {
 pub fn batched(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::batched::expand(args.into(), item.into()).into()
 }
+
+#[cfg(test)]
+mod fuzz;

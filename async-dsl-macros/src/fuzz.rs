@@ -1,0 +1,165 @@
+//! Parser robustness: random and mutated token streams fed to every macro and attribute
+//! entry point come back as tokens (an expansion or a `compile_error!`), never a panic.
+//! A fixed number of cases, so CI's run is bounded and repeatable in cost.
+
+use std::str::FromStr;
+
+use proc_macro2::TokenStream;
+use proptest::prelude::*;
+
+use crate::check::Macro;
+use crate::parse::attr::Wrapper;
+
+/// Pieces valid macro input is made of, and pieces that break it.
+const PIECES: &[&str] = &[
+    "a",
+    "b",
+    "x",
+    "=>",
+    "=",
+    "==",
+    ";",
+    ",",
+    ":",
+    "::",
+    "for",
+    "in",
+    "timeout",
+    "spawn",
+    "limit",
+    "biased",
+    "error",
+    "rate",
+    "burst",
+    "per",
+    "key",
+    "concurrency",
+    "times",
+    "backoff",
+    "when",
+    "period",
+    "max",
+    "window",
+    "\"1s\"",
+    "\"250ms\"",
+    "\"100ms..5s\"",
+    "\"\"",
+    "\"10x\"",
+    "0",
+    "1",
+    "8",
+    "99999999999999999999",
+    "-1",
+    "1.5",
+    "async { 1 }",
+    "fetch(id)",
+    "(1, 2)",
+    "[x]",
+    "{ }",
+    "Hit::Cached",
+    "String",
+    "Vec<u32>",
+    "'a",
+    "#",
+    "!",
+    "?",
+    "&",
+    "*",
+    "..",
+    "async",
+    "fn",
+    "self",
+    "move",
+    "|x| x",
+    "ids",
+    "()",
+    "{ a => b }",
+];
+
+fn tokens(pieces: &[usize]) -> Option<TokenStream> {
+    let text: Vec<&str> = pieces.iter().map(|&i| PIECES[i % PIECES.len()]).collect();
+    TokenStream::from_str(&text.join(" ")).ok()
+}
+
+/// Function items for the attributes: valid ones (so argument checks run) and broken ones.
+const ITEMS: &[&str] = &[
+    "async fn f(x: u32) -> Result<u32, E> { Ok(x) }",
+    "async fn load(keys: Vec<u32>) -> Vec<String> { vec![] }",
+    "async fn m(&self, x: u32) -> u32 { x }",
+    "fn not_async() {}",
+    "async fn bodiless(x: u32);",
+    "struct S;",
+    "",
+    "#[throttled(rate = 0)] #[timeout(\"x\")] async fn g() -> u32 { 1 }",
+    "#[retry] #[retry(times = 1)] async fn h() -> Result<(), ()> { Ok(()) }",
+];
+
+/// Valid inputs, to be mutated: one piece dropped and one inserted.
+const VALID: &[&str] = &[
+    "a => fetch(1), b => fetch(2)",
+    "timeout = \"1s\"; spawn; a => x, b => y",
+    "limit = 8; for id in ids => fetch(id)",
+    "biased; cache => c() => Hit::Cached, db => d() => Hit::Fresh",
+    "error = String; a => x, b => y",
+    "x(), y(), z()",
+];
+
+const MACROS: [Macro; 4] = [
+    Macro::Parallel,
+    Macro::TryParallel,
+    Macro::Race,
+    Macro::RaceOk,
+];
+const WRAPPERS: [Wrapper; 3] = [Wrapper::Throttled, Wrapper::Timeout, Wrapper::Retry];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn group_macros_never_panic(pieces in proptest::collection::vec(0..PIECES.len(), 0..24)) {
+        if let Some(input) = tokens(&pieces) {
+            for kind in MACROS {
+                let _ = crate::expand::group::expand(kind, input.clone());
+            }
+        }
+    }
+
+    #[test]
+    fn attributes_never_panic(
+        pieces in proptest::collection::vec(0..PIECES.len(), 0..12),
+        item in 0..ITEMS.len(),
+    ) {
+        let (Some(args), Ok(item)) = (tokens(&pieces), TokenStream::from_str(ITEMS[item])) else {
+            return Ok(());
+        };
+        for wrapper in WRAPPERS {
+            let _ = crate::expand::wrap::expand(wrapper, args.clone(), item.clone());
+        }
+        let _ = crate::expand::spread::expand(args.clone(), item.clone());
+        let _ = crate::expand::batched::expand(args, item);
+    }
+
+    #[test]
+    fn mutated_valid_input_never_panics(
+        valid in 0..VALID.len(),
+        drop_at in 0usize..32,
+        insert_at in 0usize..32,
+        piece in 0..PIECES.len(),
+    ) {
+        let Ok(input) = TokenStream::from_str(VALID[valid]) else { return Ok(()) };
+        let mut trees: Vec<proc_macro2::TokenTree> = input.into_iter().collect();
+        if !trees.is_empty() {
+            trees.remove(drop_at % trees.len());
+        }
+        if let Ok(extra) = TokenStream::from_str(PIECES[piece]) {
+            let at = insert_at % (trees.len() + 1);
+            for (offset, tree) in extra.into_iter().enumerate() {
+                trees.insert(at + offset, tree);
+            }
+        }
+        let mutated: TokenStream = trees.into_iter().collect();
+        for kind in MACROS {
+            let _ = crate::expand::group::expand(kind, mutated.clone());
+        }
+    }
+}
