@@ -72,6 +72,7 @@ pub mod limit;
 mod option;
 mod rand;
 pub mod schedule;
+mod sync;
 pub mod task;
 mod wake;
 

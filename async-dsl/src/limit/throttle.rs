@@ -9,12 +9,14 @@ use std::future::Future;
 use std::num::{NonZeroU32, NonZeroUsize};
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
+
+use crate::sync::AtomicU64;
 
 /// Starts calls at most `rate` per `per`, evenly spaced (GCRA), optionally with a burst and a
 /// limit on calls in flight. Callers over the limit wait; they are served in arrival order,
@@ -317,3 +319,50 @@ fn nanos(duration: Duration) -> u64 {
 /// How late after its slot a caller may arrive and still be charged from the slot: one tick
 /// of Tokio's timer.
 const LATENESS_SLACK: Duration = Duration::from_millis(1);
+
+/// Loom models of the slot taken with one compare-and-swap (run by `.ci/run` under
+/// `--cfg async_dsl_loom`).
+#[cfg(all(test, async_dsl_loom))]
+mod loom_models {
+    use super::Throttle;
+    use loom::sync::Arc;
+    use loom::thread;
+    use std::num::NonZeroU32;
+    use std::time::Duration;
+    use tokio::time::Instant;
+
+    /// Two callers racing for the slot at one instant with burst 1: exactly one takes it,
+    /// the other is told when the next one is due.
+    #[test]
+    fn two_racing_callers_take_one_slot() {
+        loom::model(|| {
+            let throttle = Arc::new(Throttle::new(NonZeroU32::MIN, Duration::from_secs(1)));
+            let now = Instant::now();
+            let other = Arc::clone(&throttle);
+            let a = thread::spawn(move || other.try_take_slot(now, now));
+            let b = throttle.try_take_slot(now, now);
+            let a = a.join().unwrap();
+            assert!(
+                a.is_none() ^ b.is_none(),
+                "one slot, one taker: {a:?} {b:?}"
+            );
+        });
+    }
+
+    /// With burst 2, two racing callers both start and a third must wait.
+    #[test]
+    fn burst_two_admits_two_racing_callers() {
+        loom::model(|| {
+            let throttle = Arc::new(
+                Throttle::new(NonZeroU32::MIN, Duration::from_secs(1))
+                    .burst(NonZeroU32::new(2).unwrap()),
+            );
+            let now = Instant::now();
+            let other = Arc::clone(&throttle);
+            let a = thread::spawn(move || other.try_take_slot(now, now));
+            let b = throttle.try_take_slot(now, now);
+            assert!(a.join().unwrap().is_none() && b.is_none());
+            assert!(throttle.try_take_slot(now, now).is_some());
+        });
+    }
+}

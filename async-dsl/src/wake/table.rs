@@ -10,7 +10,9 @@
 //! allocates 64 of them, and fixed groups reuse whole tables per thread.
 
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::sync::AtomicU64;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Waker};
 
@@ -43,8 +45,7 @@ impl ArcWake for SlotWaker {
         let shared = &arc_self.shared;
         let index = arc_self.index as usize;
         let newly_due = if index < MASKED {
-            let bit = 1 << index;
-            shared.low.fetch_or(bit, Ordering::AcqRel) & bit == 0
+            mark_due(&shared.low, index)
         } else if !arc_self.queued.swap(true, Ordering::AcqRel) {
             lock(&shared.high).push(arc_self.index);
             true
@@ -55,6 +56,18 @@ impl ArcWake for SlotWaker {
             shared.parent.wake();
         }
     }
+}
+
+/// Marks masked slot `index` due; true if it was not due yet (then the parent is woken).
+/// One `fetch_or`: a wake racing a drain is seen by that drain or left for the next one.
+fn mark_due(mask: &AtomicU64, index: usize) -> bool {
+    let bit = 1 << index;
+    mask.fetch_or(bit, Ordering::AcqRel) & bit == 0
+}
+
+/// Takes every masked slot marked due since the last drain.
+fn drain_due(mask: &AtomicU64) -> u64 {
+    mask.swap(0, Ordering::AcqRel)
 }
 
 fn lock(list: &Mutex<Vec<u32>>) -> std::sync::MutexGuard<'_, Vec<u32>> {
@@ -124,8 +137,7 @@ impl WakeTable {
     /// those the group scheduled first. Hand the buffer back with [`WakeTable::recycle`].
     pub(crate) fn take_due(&mut self) -> Vec<u32> {
         let mut due = std::mem::take(&mut self.due);
-        let mut low =
-            std::mem::take(&mut self.scheduled_low) | self.shared.low.swap(0, Ordering::AcqRel);
+        let mut low = std::mem::take(&mut self.scheduled_low) | drain_due(&self.shared.low);
         while low != 0 {
             due.push(low.trailing_zeros());
             low &= low - 1;
@@ -221,7 +233,7 @@ fn slot_index(index: usize) -> u32 {
     u32::try_from(index).unwrap_or(u32::MAX)
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(async_dsl_loom)))]
 mod tests {
     use super::*;
     use std::task::Wake;
@@ -307,5 +319,53 @@ mod tests {
             [69],
             "polling a listed slot lets it be listed again"
         );
+    }
+}
+
+/// Loom models of the wake mask (run by `.ci/run` under `--cfg async_dsl_loom`).
+#[cfg(all(test, async_dsl_loom))]
+mod loom_models {
+    use super::{drain_due, mark_due};
+    use crate::sync::AtomicU64;
+    use loom::sync::Arc;
+    use loom::thread;
+
+    /// Two branches woken from two threads while the group drains: every wake is seen by
+    /// exactly one drain, and the parent is woken for each newly due slot.
+    #[test]
+    fn no_wake_is_lost_or_seen_twice() {
+        loom::model(|| {
+            let mask = Arc::new(AtomicU64::new(0));
+            let wakers: Vec<_> = [3usize, 40]
+                .into_iter()
+                .map(|index| {
+                    let mask = Arc::clone(&mask);
+                    thread::spawn(move || mark_due(&mask, index))
+                })
+                .collect();
+            let first = drain_due(&mask);
+            let woke: Vec<bool> = wakers.into_iter().map(|w| w.join().unwrap()).collect();
+            let second = drain_due(&mask);
+            assert_eq!(first & second, 0, "a wake seen by two drains");
+            assert_eq!(first | second, (1 << 3) | (1 << 40), "a wake lost");
+            assert_eq!(woke, [true, true], "each newly due slot wakes the parent");
+        });
+    }
+
+    /// The same slot woken twice before a drain wakes the parent once.
+    #[test]
+    fn a_slot_woken_twice_wakes_the_parent_once() {
+        loom::model(|| {
+            let mask = Arc::new(AtomicU64::new(0));
+            let other = Arc::clone(&mask);
+            let a = thread::spawn(move || mark_due(&other, 5));
+            let b = mark_due(&mask, 5);
+            let a = a.join().unwrap();
+            assert!(
+                a ^ b,
+                "exactly one of two wakes of one slot wakes the parent"
+            );
+            assert_eq!(drain_due(&mask), 1 << 5);
+        });
     }
 }
