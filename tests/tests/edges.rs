@@ -14,6 +14,7 @@ use std::time::Duration;
 use async_dsl::{Backoff, Batcher, Pool, Scope, Task, Throttle, batch::Values};
 
 type Case = (&'static str, Pin<Box<dyn Future<Output = ()>>>);
+type Call = (&'static str, Box<dyn FnOnce()>);
 
 fn case(name: &'static str, future: impl Future<Output = ()> + 'static) -> Case {
     (name, Box::pin(future))
@@ -156,7 +157,7 @@ fn entry_points_outside_a_runtime() {
     );
 
     // Need a Tokio runtime, and panic saying so.
-    let needs_tokio: [(&str, Box<dyn FnOnce()>); 5] = [
+    let needs_tokio: [Call; 5] = [
         ("Task::spawn", Box::new(|| drop(Task::spawn(async {})))),
         ("go", Box::new(|| async_dsl::go(async {}))),
         ("Pool::new", Box::new(|| drop(Pool::new(1, 1)))),
