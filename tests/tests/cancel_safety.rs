@@ -74,3 +74,75 @@ async fn a_dropped_stop_still_stops_the_job() {
         );
     }
 }
+
+/// `Scope::shutdown` cancels at its first poll; dropped before its deadline it loses
+/// nothing, and a later `wait` sees every child end.
+#[tokio::test(start_paused = true)]
+async fn a_dropped_shutdown_still_cancels_and_loses_nothing() {
+    use async_dsl::Scope;
+    for polls in 1..4 {
+        let mut scope: Scope<&str> = Scope::new();
+        let token = scope.token();
+        scope.spawn_named("polite", async move {
+            token.cancelled().await;
+            sleep_ms(50).await;
+            Ok(())
+        });
+        scope.spawn_named("broken", async {
+            sleep_ms(10).await;
+            Err("late failure")
+        });
+        assert!(!poll_then_drop(scope.shutdown(Duration::from_secs(5)), polls).await);
+        assert!(scope.token().is_cancelled(), "dropped after {polls} polls");
+        let result = scope.wait().await;
+        assert_eq!(
+            result,
+            Err(async_dsl::ScopeError::Failed {
+                child: "broken".into(),
+                error: "late failure"
+            }),
+            "dropped after {polls} polls"
+        );
+    }
+}
+
+/// `Batcher::load` dropped while it waits: its batch still runs for the others.
+#[tokio::test(start_paused = true)]
+async fn a_dropped_load_leaves_its_batch_to_the_others() {
+    use async_dsl::{Batcher, batch::Values};
+    for polls in 0..4 {
+        let batcher = Batcher::new(10, Duration::from_millis(5), |keys: Vec<u32>| async move {
+            Ok::<_, std::convert::Infallible>(Values::ByPosition(
+                keys.iter().map(|k| k + 1).collect(),
+            ))
+        });
+        let (kept, _) = tokio::join!(batcher.load(1), poll_then_drop(batcher.load(2), polls));
+        assert_eq!(kept, Ok(2), "dropped after {polls} polls");
+    }
+}
+
+/// A group dropped after any number of polls drops every branch: nothing runs on.
+#[tokio::test(start_paused = true)]
+async fn a_dropped_group_drops_every_branch() {
+    use support::Log;
+    for polls in 0..4 {
+        let log = Log::default();
+        let branch = |name: &'static str, ms: u64| {
+            let guard = log.guard(name);
+            async move {
+                let _guard = guard;
+                sleep_ms(ms).await;
+            }
+        };
+        let group = async_dsl::parallel! { a => branch("a", 10), b => branch("b", 1_000) };
+        let finished = poll_then_drop(group, polls).await;
+        assert!(!finished);
+        let mut dropped = log.events();
+        dropped.sort();
+        assert_eq!(
+            dropped,
+            ["dropped a", "dropped b"],
+            "dropped after {polls} polls"
+        );
+    }
+}
