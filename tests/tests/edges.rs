@@ -49,6 +49,10 @@ async fn sizes_and_durations_at_0_1_and_max() {
             let out =
                 async_dsl::parallel! { limit = limit; for n in 0..3 => async move { n } }.await;
             assert_eq!(out, [0, 1, 2]);
+            // An expression that starts with a literal is an expression, not a bad literal.
+            let out =
+                async_dsl::parallel! { limit = 2 * limit; for n in 0..3 => async move { n } }.await;
+            assert_eq!(out, [0, 1, 2]);
         }),
         case("group timeout 0 and MAX", async {
             let zero =

@@ -188,13 +188,15 @@ fn apply(group: &mut Group, option: RawOption) -> syn::Result<()> {
             ))
         }
         ("timeout", Some(value)) => {
-            group.timeout = Some(match syn::parse2::<LitStr>(value.clone()) {
-                Ok(lit) => Timeout::Literal(DurationLit::parse(lit)?),
-                Err(_) => Timeout::Expr(value_of(&name, value)?),
+            group.timeout = Some(if starts_with::<LitStr>(&value) {
+                Timeout::Literal(DurationLit::parse(value_of(&name, value)?)?)
+            } else {
+                Timeout::Expr(value_of(&name, value)?)
             });
             Ok(())
         }
         ("limit", Some(value)) => {
+            // A literal alone is checked here; anything else (`2 * n`) is an expression.
             group.limit = Some(match syn::parse2::<LitInt>(value.clone()) {
                 Ok(lit) => match lit.base10_parse::<usize>() {
                     Ok(0) | Err(_) => {
@@ -221,7 +223,9 @@ fn apply(group: &mut Group, option: RawOption) -> syn::Result<()> {
     }
 }
 
-/// The value of option `name`, which must be exactly one `T` (no tokens left over).
+/// The value of option `name`, which must be exactly one `T`: a token left over is an
+/// error at that token (it would otherwise be dropped, such as a `spawn` after a
+/// `timeout` whose `;` was forgotten).
 fn value_of<T: syn::parse::Parse>(name: &Ident, value: TokenStream) -> syn::Result<T> {
     if value.is_empty() {
         return Err(syn::Error::new_spanned(
@@ -229,7 +233,31 @@ fn value_of<T: syn::parse::Parse>(name: &Ident, value: TokenStream) -> syn::Resu
             format!("`{name} =` needs a value before the `;`"),
         ));
     }
-    syn::parse2(value)
+    let parser = |input: syn::parse::ParseStream<'_>| {
+        let parsed: T = input.parse()?;
+        if !input.is_empty() {
+            let next: proc_macro2::TokenTree = input.fork().parse()?;
+            return Err(syn::Error::new_spanned(
+                &next,
+                format!(
+                    "unexpected `{next}` after the value of `{name}`; end each option with `;`, e.g. `{name} = ...; {next} ...`"
+                ),
+            ));
+        }
+        Ok(parsed)
+    };
+    syn::parse::Parser::parse2(parser, value)
+}
+
+/// Whether `value` starts with a `T` (a literal, say), whatever follows it.
+fn starts_with<T: syn::parse::Parse>(value: &TokenStream) -> bool {
+    let parser = |input: syn::parse::ParseStream<'_>| {
+        let starts = input.parse::<T>().is_ok();
+        // The rest is looked at by `value_of`; consume it here.
+        input.parse::<TokenStream>()?;
+        Ok(starts)
+    };
+    syn::parse::Parser::parse2(parser, value.clone()).unwrap_or(false)
 }
 
 /// Named or positional branches, checked.
