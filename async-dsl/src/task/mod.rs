@@ -10,9 +10,11 @@ mod go;
 mod handle;
 mod pool;
 mod scope;
+mod scope_error;
 
 pub use go::{go, go_named, panic_message, set_panic_handler};
 pub use handle::{Task, TaskError};
 pub use pool::{JobHandle, Pool, PoolClosed};
-pub use scope::{Scope, ScopeError};
+pub use scope::Scope;
+pub use scope_error::ScopeError;
 pub use tokio_util::sync::CancellationToken;
