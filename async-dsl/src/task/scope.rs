@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -42,9 +43,12 @@ use crate::limit::permits;
 /// ```
 pub struct Scope<E> {
     children: JoinSet<Result<(), E>>,
-    // Every child not yet reaped, with its name if it has one; finished children are
-    // reaped at the next spawn or wait, so this grows with the running ones only.
-    names: HashMap<Id, Option<String>>,
+    // The names of named children not yet reaped. Unnamed ones cost no entry: errors and a
+    // late shutdown name them by the task id their join result carries.
+    names: HashMap<Id, String, BuildHasherDefault<IdHasher>>,
+    // Spawns since the last reap: reaping every `REAP_EVERY` spawns keeps memory at the
+    // running children plus that many, at a fraction of the cost of reaping at each.
+    since_reap: usize,
     // Children whose future has not ended; each child's guard decrements it however it ends.
     running: Arc<AtomicUsize>,
     token: CancellationToken,
@@ -83,7 +87,8 @@ impl<E: Send + 'static> Scope<E> {
     pub fn new() -> Self {
         Scope {
             children: JoinSet::new(),
-            names: HashMap::new(),
+            names: HashMap::default(),
+            since_reap: 0,
             running: Arc::new(AtomicUsize::new(0)),
             token: CancellationToken::new(),
             limit: None,
@@ -218,7 +223,11 @@ impl<E: Send + 'static> Scope<E> {
                 "`Scope::spawn` needs a Tokio runtime: call it from inside one (e.g. in a `#[tokio::main]` function)"
             );
         }
-        self.reap();
+        self.since_reap += 1;
+        if self.since_reap >= REAP_EVERY {
+            self.since_reap = 0;
+            self.reap();
+        }
         let running = RunningGuard::new(&self.running);
         let limit = self.limit.clone();
         let handle = self.children.spawn(async move {
@@ -230,7 +239,9 @@ impl<E: Send + 'static> Scope<E> {
             };
             child.await
         });
-        self.names.insert(handle.id(), name);
+        if let Some(name) = name {
+            self.names.insert(handle.id(), name);
+        }
     }
 
     /// Takes every child that has finished off the set, recording the first failure.
@@ -323,15 +334,21 @@ impl<E: Send + 'static> Scope<E> {
         match tokio::time::timeout(deadline, self.wait()).await {
             Ok(result) => result,
             Err(_) => {
-                // Every child still here was running at the deadline, named or not.
-                let mut still_running: Vec<String> = self
-                    .names
-                    .drain()
-                    .map(|(id, name)| name.unwrap_or_else(|| format!("task {id}")))
-                    .collect();
-                still_running.sort();
+                // Every child still here was running at the deadline, named or not: each
+                // comes back aborted, with its id.
                 self.children.abort_all();
-                while self.children.join_next().await.is_some() {}
+                let mut still_running = Vec::new();
+                while let Some(joined) = self.children.join_next_with_id().await {
+                    match joined {
+                        Err(error) if error.is_cancelled() => {
+                            still_running.push(self.name(error.id()));
+                        }
+                        // Finished in the meantime: not late.
+                        other => self.record(other),
+                    }
+                }
+                self.names.clear();
+                still_running.sort();
                 Err(ScopeError::TimedOut { still_running })
             }
         }
@@ -355,8 +372,32 @@ impl<E: Send + 'static> Scope<E> {
     fn name(&mut self, id: Id) -> String {
         self.names
             .remove(&id)
-            .flatten()
             .unwrap_or_else(|| format!("task {id}"))
+    }
+}
+
+/// Spawns between reaps of finished children.
+const REAP_EVERY: usize = 64;
+
+/// Task ids are unique integers handed out by Tokio, so they need no keyed hash: this one
+/// passes the id's own bits through (SipHash measured a large share of a spawn's cost).
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        // Spread the bits: hashbrown takes its control byte from the top 7.
+        self.0 = n.wrapping_mul(0x9e37_79b9_7f4a_7c15);
     }
 }
 
