@@ -5,7 +5,7 @@ mod support;
 
 use std::time::Duration;
 
-use async_dsl::{Pool, Scope, TaskError};
+use async_dsl::{Pool, Scope};
 use support::settle;
 
 /// Issue 9, fault 13: a job whose output panics when dropped (its handle gone) does not kill
@@ -28,19 +28,6 @@ async fn a_worker_survives_an_output_that_panics_when_dropped() {
         "the only worker still runs jobs"
     );
     assert!(!pool.is_closed());
-}
-
-/// A job that panics is an error for its handle, and the worker goes on.
-#[tokio::test(start_paused = true)]
-async fn a_panicking_job_is_an_error_and_the_worker_goes_on() {
-    let pool = Pool::new(1, 1);
-    let broken = pool.submit(async { panic!("job") }).await.expect("open");
-    assert_eq!(
-        broken.await,
-        Err::<(), _>(TaskError::Panicked("job".into()))
-    );
-    let next = pool.submit(async { 1 }).await.expect("open");
-    assert_eq!(next.await, Ok(1));
 }
 
 /// Issue 9, fault 11: a queue or limit of `usize::MAX` means unbounded, and 0 means 1.
