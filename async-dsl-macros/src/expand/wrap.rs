@@ -21,22 +21,22 @@ pub(crate) fn expand(wrapper: Wrapper, args: TokenStream, item: TokenStream) -> 
         Err(error) => return with_error(item, error),
     };
     // This attribute, then the ones below it, in written order.
-    let below = parse::take_stacked(&mut function);
-    let mut stack = vec![(wrapper, args)];
-    stack.extend(below.iter().map(|s| (s.wrapper, s.args.clone())));
-
+    let mut below = parse::take_stacked(&mut function);
     let mut errors = Errors::default();
     check::stack(wrapper, &below, &mut errors);
+    let kinds: Vec<Wrapper> = std::iter::once(wrapper)
+        .chain(below.iter().map(|s| s.wrapper))
+        .collect();
+    let arguments =
+        std::iter::once(args).chain(below.iter_mut().map(|s| std::mem::take(&mut s.args)));
+    let returns_result = check::returns_result(&function.sig);
     let mut layers = Vec::new();
-    for (index, (wrapper, args)) in stack.iter().enumerate() {
+    for (index, args) in arguments.enumerate() {
         // A `#[timeout]` further in turns the output into a `Result`.
-        let wraps_result = check::returns_result(&function.sig)
-            || stack[index + 1..]
-                .iter()
-                .any(|(w, _)| *w == Wrapper::Timeout);
+        let wraps_result = returns_result || kinds[index + 1..].contains(&Wrapper::Timeout);
         if let Some(layer) = errors.ok(check::layer(
-            *wrapper,
-            args.clone(),
+            kinds[index],
+            args,
             &function.sig,
             wraps_result,
         )) {
