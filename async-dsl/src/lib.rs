@@ -68,12 +68,12 @@ pub mod batch;
 mod error;
 pub mod fan_out;
 mod group;
-pub mod limit;
+mod limit;
 mod option;
 mod rand;
-pub mod schedule;
+mod schedule;
 mod sync;
-pub mod task;
+mod task;
 mod wake;
 
 #[doc(hidden)]
