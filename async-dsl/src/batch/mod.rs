@@ -243,9 +243,9 @@ where
                 // The first key opens the window; its timer runs this batch, unless `max`
                 // keys already did. If the timer task is dropped first (its runtime shut
                 // down), the guard closes the window, so no later caller waits on it.
-                let window = Window {
+                let mut window = Window {
                     shared: Arc::clone(shared),
-                    generation,
+                    generation: Some(generation),
                 };
                 tokio::spawn(async move {
                     tokio::time::sleep(window.shared.window).await;
@@ -264,26 +264,28 @@ where
 /// The window a first key opened, held by its timer task.
 struct Window<K, V, E> {
     shared: Arc<Shared<K, V, E>>,
-    generation: u64,
+    /// `None` once closed, so the drop after a normal close takes no lock.
+    generation: Option<u64>,
 }
 
 impl<K, V, E> Window<K, V, E> {
-    /// Takes this window's batch, unless `max` keys already ran it.
-    fn close(&self) -> Option<Batch<K, V, E>> {
+    /// Takes this window's batch, unless `max` keys already ran it; at most once.
+    fn close(&mut self) -> Option<Batch<K, V, E>> {
+        let generation = self.generation.take()?;
         let mut open = self
             .shared
             .open
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        (open.generation == self.generation).then(|| take(&mut open))
+        (open.generation == generation).then(|| take(&mut open))
     }
 }
 
 impl<K, V, E> Drop for Window<K, V, E> {
     /// A timer task dropped before it fired (its runtime shut down) closes its window: the
     /// callers in it get [`BatchError::Lost`] (their replies are dropped) and the next
-    /// caller opens a new window on its own runtime. After the timer fired, this finds
-    /// nothing to close.
+    /// caller opens a new window on its own runtime. After the timer fired and closed the
+    /// window, this does nothing.
     fn drop(&mut self) {
         drop(self.close());
     }
