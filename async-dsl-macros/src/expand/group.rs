@@ -80,12 +80,9 @@ fn slot(group: &Group, index: usize, future: &Expr, tokens: TokenStream) -> Toke
         (Macro::TryParallel, None, _) => {
             quote_spanned!(span=> ::async_dsl::__private::TrySlot::new(#tokens))
         }
-        // `race_cons` wraps the slot itself and checks, at the branch, that it produces the
-        // same type as the next one.
-        (Macro::Race, ..) => tokens,
-        (Macro::RaceOk, ..) => {
-            quote_spanned!(span=> ::async_dsl::__private::RaceOkSlot::new(#tokens))
-        }
+        // `race_cons` and `race_ok_cons` wrap the slot themselves and check, at the branch,
+        // that it produces the same type as the next one.
+        (Macro::Race | Macro::RaceOk, ..) => tokens,
     }
 }
 
@@ -141,6 +138,9 @@ fn fixed<'a>(
         |tail, (future, slot)| match group.kind {
             Macro::Race => {
                 quote_spanned!(future.span()=> ::async_dsl::__private::race_cons(#slot, #tail))
+            }
+            Macro::RaceOk => {
+                quote_spanned!(future.span()=> ::async_dsl::__private::race_ok_cons(#slot, #tail))
             }
             _ => quote!(::async_dsl::__private::Cons::new(#slot, #tail)),
         },

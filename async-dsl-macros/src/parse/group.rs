@@ -76,12 +76,15 @@ fn looks_like_option(input: ParseStream<'_>) -> bool {
 fn parse_option(input: ParseStream<'_>) -> syn::Result<RawOption> {
     let name: Ident = input.parse()?;
     let value = if input.peek(Token![=]) {
-        input.parse::<Token![=]>()?;
-        let mut value = TokenStream::new();
+        let eq = input.parse::<Token![=]>()?;
+        let mut value = Vec::new();
         while !input.is_empty() && !input.peek(Token![;]) {
-            value.extend([input.parse::<TokenTree>()?]);
+            value.push(input.parse::<TokenTree>()?);
         }
-        Some(value)
+        if input.is_empty() {
+            return Err(unended_option(&name, eq, &value));
+        }
+        Some(value.into_iter().collect())
     } else {
         None
     };
@@ -94,6 +97,51 @@ fn parse_option(input: ParseStream<'_>) -> syn::Result<RawOption> {
         )
     })?;
     Ok(RawOption { name, value })
+}
+
+/// `name = value` ran to the end of the input without a `;`: either a branch written with `=`
+/// instead of `=>` (a `,` follows), or an option whose `;` is missing before a branch.
+fn unended_option(name: &Ident, eq: Token![=], value: &[TokenTree]) -> syn::Error {
+    for (i, token) in value.iter().enumerate() {
+        match token {
+            TokenTree::Punct(p) if p.as_char() == ',' => {
+                return syn::Error::new(
+                    eq.span,
+                    format!(
+                        "`{name} = …` reads as an option, but a `,` follows it: \
+                         a branch is written with `=>`, e.g. `{name} => fetch()`"
+                    ),
+                );
+            }
+            TokenTree::Ident(branch) if is_arrow(&value[i + 1..]) => {
+                return syn::Error::new(
+                    branch.span(),
+                    format!(
+                        "expected `;` before `{branch}`: the option `{name}` ends with `;` \
+                         before the branches start"
+                    ),
+                );
+            }
+            _ => {}
+        }
+    }
+    let last = value.last().map_or(eq.span, TokenTree::span);
+    syn::Error::new(
+        last,
+        format!(
+            "the option `{name}` is not followed by any branch; end it with `;` and add a branch, \
+             or, if `{name}` is a branch, write it with `=>`"
+        ),
+    )
+}
+
+/// Whether `tokens` starts with `=>`.
+fn is_arrow(tokens: &[TokenTree]) -> bool {
+    matches!(
+        tokens,
+        [TokenTree::Punct(a), TokenTree::Punct(b), ..]
+            if a.as_char() == '=' && a.spacing() == proc_macro2::Spacing::Joint && b.as_char() == '>'
+    )
 }
 
 fn parse_for(input: ParseStream<'_>, macro_name: &str) -> syn::Result<Body> {

@@ -8,7 +8,7 @@ use core::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
 
-use super::slot::{RaceSlot, Slot};
+use super::slot::{IsResult, RaceOkSlot, RaceSlot, Slot};
 
 pin_project! {
     /// A non-empty list of slots: `head` is branch 0, `tail` the rest.
@@ -51,6 +51,33 @@ impl<T, L: Slots> RaceTail<T> for L where T: SameAs<L::Break> {}
 pub trait SameAs<T> {}
 
 impl<T> SameAs<T> for T {}
+
+/// Links a `race_ok!` branch in front of the branches after it, checking at the branch that
+/// it succeeds with what they succeed with.
+pub fn race_ok_cons<F, R>(future: F, tail: R) -> Cons<RaceOkSlot<F>, R>
+where
+    F: Future<Output: IsResult>,
+    R: RaceOkTail<<F::Output as IsResult>::Ok>,
+{
+    Cons::new(RaceOkSlot::new(future), tail)
+}
+
+/// The branches after a `race_ok!` branch whose `Ok` value is `T`.
+pub trait RaceOkTail<T> {}
+
+impl<T> RaceOkTail<T> for Nil {}
+
+impl<T, L: Slots> RaceOkTail<T> for L where T: SameOk<L::Break> {}
+
+/// [`SameAs`] for the `Ok` values of `race_ok!` branches.
+#[diagnostic::on_unimplemented(
+    message = "`race_ok!` branches must succeed with one type: this branch's `Ok` is `{T}`, the one before it `{Self}`",
+    label = "this branch's `Ok` type differs from the branch before it",
+    note = "map each branch's `Ok` value into one type, such as an enum of yours: `name => future => Enum::Variant`"
+)]
+pub trait SameOk<T> {}
+
+impl<T> SameOk<T> for T {}
 
 /// The end of a list of slots.
 #[derive(Debug, Clone, Copy, Default)]

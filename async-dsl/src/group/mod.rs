@@ -13,5 +13,7 @@ mod list;
 mod slot;
 
 pub use future::{Biased, Fair, Group, InOrder, Order};
-pub use list::{Cons, Nil, Poller, RaceTail, SameAs, Slots, race_cons};
+pub use list::{
+    Cons, Nil, Poller, RaceOkTail, RaceTail, SameAs, SameOk, Slots, race_cons, race_ok_cons,
+};
 pub use slot::{IsResult, JoinSlot, RaceOkSlot, RaceSlot, Slot, TrySlot};

@@ -181,9 +181,13 @@ where
     F::Output: IsResult,
 {
     /// Wraps a branch future; its error converts into `E` with `From`.
+    ///
+    /// The bound is `Into` (that is, `From` seen from the branch's error) so that rustc waits
+    /// for the branch's error type before choosing an impl: on `E: From<ErrOf<F>>` it would
+    /// pick `E`'s reflexive `From<E>` and report a type mismatch instead of the missing `From`.
     pub fn new(future: F) -> Self
     where
-        E: From<ErrOf<F>>,
+        ErrOf<F>: Into<E>,
     {
         Self::from_future(future)
     }
@@ -202,7 +206,7 @@ where
 impl<F: Future, E> Slot for TrySlot<F, E>
 where
     F::Output: IsResult,
-    E: From<ErrOf<F>>,
+    ErrOf<F>: Into<E>,
 {
     type Output = OkOf<F>;
     type Break = E;
@@ -218,7 +222,7 @@ where
             }
             Some(Err(error)) => {
                 state.set(State::Gone);
-                Poll::Ready(ControlFlow::Break(E::from(error)))
+                Poll::Ready(ControlFlow::Break(error.into()))
             }
             None => Poll::Pending,
         }

@@ -1,0 +1,7 @@
+use async_dsl::parallel;
+
+async fn run() {
+    let _ = parallel! { timeout = "1s" }.await;
+}
+
+fn main() {}
