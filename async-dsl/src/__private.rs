@@ -7,7 +7,9 @@ pub use crate::error::{AllFailed, Elapsed};
 pub use crate::fan_out::collect::{Collect, First, FirstOk, Ordered, TryOrdered};
 pub use crate::fan_out::{FanOut, IntoSource, Iter, NoProgress};
 pub use crate::group::{Biased, Fair, Group, InOrder, Order};
-pub use crate::group::{Cons, Nil, Poller, RaceTail, SameAs, Slots, race_cons};
+pub use crate::group::{
+    Cons, Nil, Poller, RaceOkTail, RaceTail, SameAs, SameOk, Slots, race_cons, race_ok_cons,
+};
 pub use crate::group::{IsResult, JoinSlot, RaceOkSlot, RaceSlot, Slot, TrySlot};
 pub use crate::limit::{KeyedThrottle, Throttle};
 pub use crate::option::{Spawned, Timeout};
@@ -133,6 +135,17 @@ pub fn throttle(rate: u32, per: Duration, burst: u32, concurrency: usize) -> Thr
 /// The keyed throttle of a `#[throttled(key = ..)]` function.
 pub fn keyed_throttle(rate: u32, per: Duration, burst: u32, concurrency: usize) -> KeyedThrottle {
     KeyedThrottle::new(move || throttle(rate, per, burst, concurrency))
+}
+
+/// Never a value: names type `T` for an attribute's re-emitted body (see the macro crate's
+/// `typed_async`).
+pub fn no_value<T>() -> Option<T> {
+    None
+}
+
+/// `#[throttled(key = …)]`: the key's hash, for [`KeyedThrottle::acquire_hashed`].
+pub fn key_hash<K: core::hash::Hash + ?Sized>(throttle: &KeyedThrottle, key: &K) -> u64 {
+    throttle.hash(key)
 }
 
 /// `#[timeout]`: the body's future with its output type named, so `?` inside it infers.

@@ -242,29 +242,40 @@ pub(crate) fn returns_result(sig: &Signature) -> bool {
 }
 
 /// A positive integer literal, or an error at the value that shows `example`.
-pub(super) fn positive<N>(arg: &Arg, example: &str) -> syn::Result<N>
-where
-    N: std::str::FromStr + PartialOrd + Default,
-    N::Err: std::fmt::Display,
-{
-    let error = || {
-        syn::Error::new_spanned(
-            &arg.value,
-            format!(
-                "`{}` must be a positive integer, e.g. `{example}`",
-                arg.name
-            ),
-        )
-    };
-    match &arg.value {
+pub(super) fn positive<N: Bounded>(arg: &Arg, example: &str) -> syn::Result<N> {
+    let name = &arg.name;
+    let message = match &arg.value {
         Expr::Lit(ExprLit {
             lit: Lit::Int(int), ..
-        }) => match int.base10_parse::<N>() {
-            Ok(n) if n > N::default() => Ok(n),
-            _ => Err(error()),
+        }) => match int.base10_parse::<u128>().map(N::try_from) {
+            Ok(Ok(n)) if n > N::default() => return Ok(n),
+            Ok(Ok(_)) => format!("`{name}` must be a positive integer, e.g. `{example}`"),
+            // Too large for the type, or even for a `u128`.
+            Ok(Err(_)) | Err(_) => format!(
+                "`{name}` is at most {} (it is a `{}`), e.g. `{example}`",
+                N::MAX,
+                N::NAME
+            ),
         },
-        _ => Err(error()),
-    }
+        _ => format!("`{name}` must be a positive integer, e.g. `{example}`"),
+    };
+    Err(syn::Error::new_spanned(&arg.value, message))
+}
+
+/// The integer types an argument can have, with what a message says of their bound.
+pub(super) trait Bounded: TryFrom<u128> + PartialOrd + Default {
+    const NAME: &str;
+    const MAX: u128;
+}
+
+impl Bounded for u32 {
+    const NAME: &str = "u32";
+    const MAX: u128 = u32::MAX as u128;
+}
+
+impl Bounded for usize {
+    const NAME: &str = "usize";
+    const MAX: u128 = usize::MAX as u128;
 }
 
 /// A duration string literal.

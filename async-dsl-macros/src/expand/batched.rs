@@ -4,8 +4,9 @@
 //! `Result<_, E>`), a module `load` with `load::one(key) -> Result<V, BatchError<E>>`.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, quote_spanned};
 use syn::ItemFn;
+use syn::spanned::Spanned;
 
 use super::{int_lit, with_companion, with_error};
 use crate::check::{self, Batched};
@@ -35,17 +36,22 @@ fn build(function: &ItemFn, batched: Batched) -> TokenStream {
         "Loads one key through [`{name}`](fn@super::{name}): concurrent calls within the window \
          (or up to the batch size) become one batch call, and each caller gets its own value."
     );
+    // The batcher's construction and use are spanned at the key type, where a key without
+    // `Clone + Eq + Hash` is reported (once per bound it lacks).
+    let load = quote_spanned! {key.span()=>
+        BATCHER
+            .get_or_init(|| ::async_dsl::Batcher::new(#max, #window, |keys| async move {
+                ::async_dsl::batch::IntoValues::into_values(super::#name(keys).await)
+            }))
+            .load(key)
+            .await
+    };
     let items = quote! {
         #[doc = #doc]
         pub async fn one(key: #key) -> ::core::result::Result<#value, ::async_dsl::BatchError<#error>> {
             static BATCHER: ::std::sync::OnceLock<::async_dsl::Batcher<#key, #value, #error>> =
                 ::std::sync::OnceLock::new();
-            BATCHER
-                .get_or_init(|| ::async_dsl::Batcher::new(#max, #window, |keys| async move {
-                    ::async_dsl::batch::IntoValues::into_values(super::#name(keys).await)
-                }))
-                .load(key)
-                .await
+            #load
         }
     };
     with_companion(function, "batched", items)

@@ -7,7 +7,8 @@
 //! function as written.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{ToTokens, quote};
+use quote::{ToTokens, quote, quote_spanned};
+use syn::spanned::Spanned;
 use syn::{ItemFn, ReturnType, Type};
 
 use super::{int_lit, with_error};
@@ -49,10 +50,10 @@ pub(crate) fn expand(wrapper: Wrapper, args: TokenStream, item: TokenStream) -> 
     // would read as unused (with or without errors); referring to its path marks it used.
     if !below.is_empty() {
         let paths = below.iter().map(|s| &s.path);
-        let body = &function.block;
+        let stmts = &function.block.stmts;
         function.block = syn::parse_quote!({
             #(#[allow(unused_imports)] use #paths as _;)*
-            #body
+            #(#stmts)*
         });
     }
     match built {
@@ -68,7 +69,10 @@ fn build(function: &mut ItemFn, layers: Vec<Layer>) -> syn::Result<()> {
         ReturnType::Default => syn::parse_quote!(()),
         ReturnType::Type(_, ty) => (**ty).clone(),
     };
-    let mut body = function.block.to_token_stream();
+    // The body as statements, never re-wrapped in a block of its own: a block whose only
+    // content is the user's block would trip `unused_braces` on their code.
+    let stmts = &function.block.stmts;
+    let mut body = quote!(#(#stmts)*);
     for layer in layers.into_iter().rev() {
         body = match layer {
             Layer::Throttled(Throttled {
@@ -89,30 +93,39 @@ fn build(function: &mut ItemFn, layers: Vec<Layer>) -> syn::Result<()> {
                     None => quote! {{
                         static THROTTLE: ::std::sync::OnceLock<::async_dsl::Throttle> = ::std::sync::OnceLock::new();
                         THROTTLE.get_or_init(|| ::async_dsl::__private::throttle(#rate, #per, #burst, #concurrency))
-                    }.acquire()},
-                    Some(key) => quote! {{
-                        static THROTTLE: ::std::sync::OnceLock<::async_dsl::KeyedThrottle> = ::std::sync::OnceLock::new();
-                        THROTTLE.get_or_init(|| ::async_dsl::__private::keyed_throttle(#rate, #per, #burst, #concurrency))
-                    }.acquire(&(#key))},
+                    }.acquire().await},
+                    // Spanned at the key, where a key type without `Hash + Eq` is reported.
+                    Some(key) => {
+                        let throttle = syn::Ident::new("throttle", Span::mixed_site());
+                        let hash = quote_spanned!(key.span()=>
+                            ::async_dsl::__private::key_hash(#throttle, &(#key)));
+                        quote! {{
+                            static THROTTLE: ::std::sync::OnceLock<::async_dsl::KeyedThrottle> = ::std::sync::OnceLock::new();
+                            let #throttle = THROTTLE.get_or_init(|| ::async_dsl::__private::keyed_throttle(#rate, #per, #burst, #concurrency));
+                            #throttle.acquire_hashed(#hash)
+                        }.await}
+                    }
                 };
-                quote!({ let #permit = #acquire.await; #body })
+                quote!(let #permit = #acquire; #body)
             }
             Layer::Timeout { after } => {
                 let after = after.to_expr();
+                let typed = typed_async(&output, &body);
                 if is_result(&output) {
-                    quote!({
-                        match ::async_dsl::__private::timeout_as::<#output, _>(#after, async #body).await {
+                    // Spanned at the error type, where one without `From<Elapsed>` is reported.
+                    let convert = quote_spanned!(error_type(&output).span()=>
+                        ::core::convert::From::from(elapsed));
+                    quote!(
+                        match ::async_dsl::__private::timeout_as::<#output, _>(#after, #typed).await {
                             ::core::result::Result::Ok(output) => output,
-                            ::core::result::Result::Err(elapsed) => {
-                                ::core::result::Result::Err(::core::convert::From::from(elapsed))
-                            }
+                            ::core::result::Result::Err(elapsed) => ::core::result::Result::Err(#convert),
                         }
-                    })
+                    )
                 } else {
                     let inner = output.clone();
                     output =
                         syn::parse_quote!(::core::result::Result<#inner, ::async_dsl::Elapsed>);
-                    quote!({ ::async_dsl::__private::timeout_as::<#inner, _>(#after, async #body).await })
+                    quote!(::async_dsl::__private::timeout_as::<#inner, _>(#after, #typed).await)
                 }
             }
             Layer::Retry {
@@ -129,10 +142,11 @@ fn build(function: &mut ItemFn, layers: Vec<Layer>) -> syn::Result<()> {
                     None => quote!(|_| true),
                 };
                 let backoff = syn::Ident::new("backoff", Span::mixed_site());
-                quote!({
+                let typed = typed_async(&output, &body);
+                quote!(
                     let mut #backoff = ::async_dsl::__private::Backoff::new(#times, #min, #max);
                     loop {
-                        match ::async_dsl::__private::attempt::<#output, _>(async #body).await {
+                        match ::async_dsl::__private::attempt::<#output, _>(#typed).await {
                             ::core::result::Result::Ok(value) => break ::core::result::Result::Ok(value),
                             ::core::result::Result::Err(error) => match #backoff.next(&error, #when) {
                                 ::core::option::Option::Some(wait) => ::async_dsl::__private::sleep(wait).await,
@@ -140,7 +154,7 @@ fn build(function: &mut ItemFn, layers: Vec<Layer>) -> syn::Result<()> {
                             },
                         }
                     }
-                })
+                )
             }
         };
     }
@@ -149,6 +163,34 @@ fn build(function: &mut ItemFn, layers: Vec<Layer>) -> syn::Result<()> {
     } else if !matches!(output, Type::Tuple(ref t) if t.elems.is_empty()) {
         function.sig.output = syn::parse_quote!(-> #output);
     }
-    function.block = syn::parse2(body)?;
+    function.block = syn::parse2(quote!({ #body }))?;
     Ok(())
+}
+
+/// `async body` whose output type is fixed to `output` before the body is checked, so that a
+/// `return` or tail of the wrong type is reported in the body, at the user's token, and `?`
+/// knows what to convert into. (rustc infers an async block's output from its first `return`;
+/// a bound on the function it is passed to does not reach inside.) The `return` is spanned at
+/// the declared type, where rustc's "return type inferred here" note then points.
+fn typed_async(output: &Type, body: &TokenStream) -> TokenStream {
+    let value = syn::Ident::new("value", Span::mixed_site().located_at(output.span()));
+    let ret = quote_spanned!(output.span()=> return #value);
+    quote!(async {
+        if let ::core::option::Option::Some(#value) = ::async_dsl::__private::no_value::<#output>() {
+            #ret;
+        }
+        #body
+    })
+}
+
+/// `E` of a `Result<T, E>` as written (`output` is known to be a `Result`), for spans.
+fn error_type(output: &Type) -> &dyn ToTokens {
+    if let Type::Path(path) = output
+        && let Some(last) = path.path.segments.last()
+        && let syn::PathArguments::AngleBracketed(args) = &last.arguments
+        && let Some(error) = args.args.iter().nth(1)
+    {
+        return error;
+    }
+    output
 }

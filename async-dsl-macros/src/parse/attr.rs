@@ -36,15 +36,28 @@ pub(crate) fn args(attr: &str, tokens: TokenStream) -> syn::Result<Vec<Arg>> {
     parser.parse2(tokens)
 }
 
-/// The function an attribute is on, or an error saying the attribute applies to an
-/// `async fn`.
+/// The function an attribute is on, or an error saying what it is on instead.
 pub(crate) fn function(attr: &str, item: &TokenStream) -> syn::Result<ItemFn> {
-    syn::parse2(item.clone()).map_err(|_| {
-        syn::Error::new(
-            Span::call_site(),
-            format!("`#[{attr}]` applies to an `async fn`"),
-        )
-    })
+    if let Ok(function) = syn::parse2::<ItemFn>(item.clone()) {
+        return Ok(function);
+    }
+    let message = match syn::parse2::<syn::TraitItemFn>(item.clone()) {
+        Ok(declared) if declared.default.is_none() => {
+            let span = declared
+                .semi_token
+                .map_or(Span::call_site(), |semi| semi.span);
+            return Err(syn::Error::new(
+                span,
+                format!(
+                    "`#[{attr}]` has no body to wrap here: this method only declares `{}`; \
+                     put `#[{attr}]` on the method in each `impl` of the trait",
+                    declared.sig.ident
+                ),
+            ));
+        }
+        _ => format!("`#[{attr}]` applies to an `async fn` with a body"),
+    };
+    Err(syn::Error::new(Span::call_site(), message))
 }
 
 /// The attributes that wrap a body and so stack: `#[throttled]`, `#[timeout]`, `#[retry]`.

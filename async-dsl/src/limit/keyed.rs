@@ -102,7 +102,19 @@ impl KeyedThrottle {
     /// As [`Throttle::acquire`]: dropped while waiting, the caller gives its place back and
     /// takes no slot of its key.
     pub async fn acquire<K: Hash + ?Sized>(&self, key: &K) -> KeyedPermit {
-        let hash = self.hasher.hash_one(key);
+        self.acquire_hashed(self.hash(key)).await
+    }
+
+    /// What [`acquire`](Self::acquire) keys by.
+    pub(crate) fn hash<K: Hash + ?Sized>(&self, key: &K) -> u64 {
+        self.hasher.hash_one(key)
+    }
+
+    /// [`acquire`](Self::acquire) for a key already hashed with [`hash`](Self::hash). Not
+    /// generic, so `#[throttled(key = …)]` checks the key's `Hash` only where it hashes it,
+    /// at the key, and each keyed function adds no copy of this future.
+    #[doc(hidden)]
+    pub async fn acquire_hashed(&self, hash: u64) -> KeyedPermit {
         let throttle = {
             let mut keys = self.keys.lock().unwrap_or_else(PoisonError::into_inner);
             if self.since_sweep.fetch_add(1, Ordering::Relaxed) >= SWEEP_EVERY.max(keys.len() / 2) {

@@ -12,20 +12,20 @@ pub async fn call(q: u32) -> u32 {
     }
         .acquire()
         .await;
-    { q + 1 }
+    q + 1
 }
 pub async fn per_tenant(tenant: &str) -> usize {
     let permit = {
         static THROTTLE: ::std::sync::OnceLock<::async_dsl::KeyedThrottle> = ::std::sync::OnceLock::new();
-        THROTTLE
+        let throttle = THROTTLE
             .get_or_init(|| ::async_dsl::__private::keyed_throttle(
                 1,
                 ::core::time::Duration::from_nanos(60000000000u64),
                 1,
                 0,
-            ))
+            ));
+        throttle.acquire_hashed(::async_dsl::__private::key_hash(throttle, &(tenant)))
     }
-        .acquire(&(tenant))
         .await;
-    { tenant.len() }
+    tenant.len()
 }

@@ -1,0 +1,4 @@
+#[async_dsl::throttled(rate = 5)]
+struct Partner;
+
+fn main() {}
