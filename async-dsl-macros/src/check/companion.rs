@@ -25,6 +25,21 @@ pub(crate) struct Batched {
     pub(crate) error: TokenStream,
 }
 
+/// `#[spread]` and `#[batched]` both add a module named after the function: on one function
+/// they would collide, and a spread of batch calls means nothing, so the second is an error.
+fn one_companion(this: &str, other: &str, function: &ItemFn, errors: &mut Errors) {
+    if let Some(attr) = crate::parse::attr::find(function, other) {
+        errors.push(syn::Error::new_spanned(
+            attr,
+            format!(
+                "`#[{this}]` and `#[{other}]` both add the companion module `{}`: use one of them \
+                 on a function (put the other on a function that calls this one)",
+                function.sig.ident
+            ),
+        ));
+    }
+}
+
 /// Checks `#[spread]` arguments and the function it is on.
 pub(crate) fn spread(tokens: TokenStream, function: &ItemFn) -> syn::Result<Spread> {
     let mut errors = Errors::default();
@@ -33,6 +48,7 @@ pub(crate) fn spread(tokens: TokenStream, function: &ItemFn) -> syn::Result<Spre
         .require("period", "#[spread(period = \"10s\")]", &mut errors)
         .and_then(|a| errors.ok(duration(&a)));
     args.reject_rest("`period`", &mut errors);
+    one_companion("spread", "batched", function, &mut errors);
     let sig = &function.sig;
     require_async("spread", sig, &mut errors);
     if let Some(FnArg::Receiver(receiver)) = sig.inputs.first()
@@ -69,6 +85,7 @@ pub(crate) fn batched(tokens: TokenStream, function: &ItemFn) -> syn::Result<Bat
         .require("window", example, &mut errors)
         .and_then(|a| errors.ok(duration(&a)));
     args.reject_rest("`max` or `window`", &mut errors);
+    one_companion("batched", "spread", function, &mut errors);
     let sig = &function.sig;
     require_async("batched", sig, &mut errors);
     if !sig.generics.params.is_empty() {

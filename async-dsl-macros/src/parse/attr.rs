@@ -81,17 +81,30 @@ impl Wrapper {
     /// from this crate) or a path through `async_dsl` (`#[async_dsl::timeout]`). Any other
     /// path (`#[other_crate::timeout]`) is someone else's attribute and stays untouched.
     pub(crate) fn of(attr: &Attribute) -> Option<Wrapper> {
-        let path = attr.path();
-        let segments: Vec<&Ident> = path.segments.iter().map(|s| &s.ident).collect();
-        let name = match segments.as_slice() {
-            [name] if path.leading_colon.is_none() => *name,
-            [krate, name] if *krate == "async_dsl" => *name,
-            _ => return None,
-        };
+        let name = our_name(attr)?;
         [Wrapper::Throttled, Wrapper::Timeout, Wrapper::Retry]
             .into_iter()
             .find(|w| *name == w.name())
     }
+}
+
+/// The name of `attr` if it may be one of this crate's: a bare name or `async_dsl::name`.
+fn our_name(attr: &Attribute) -> Option<&Ident> {
+    let path = attr.path();
+    let segments: Vec<&Ident> = path.segments.iter().map(|s| &s.ident).collect();
+    match segments.as_slice() {
+        [name] if path.leading_colon.is_none() => Some(*name),
+        [krate, name] if *krate == "async_dsl" => Some(*name),
+        _ => None,
+    }
+}
+
+/// This crate's attribute `name` among `function`'s remaining attributes, if any.
+pub(crate) fn find<'a>(function: &'a ItemFn, name: &str) -> Option<&'a Attribute> {
+    function
+        .attrs
+        .iter()
+        .find(|attr| our_name(attr).is_some_and(|n| n == name))
 }
 
 /// A wrapper attribute found below the one expanding, taken off the function.
