@@ -143,19 +143,19 @@ pub fn no_value<T>() -> Option<T> {
     None
 }
 
-/// `#[throttled(key = …)]`: the key's hash, for [`KeyedThrottle::acquire_hashed`].
+/// `#[throttled(key = …)]`, first step: the key's hash. The only generic step, so a key
+/// without `Hash` is reported here, at the key.
 pub fn key_hash<K: core::hash::Hash + ?Sized>(throttle: &KeyedThrottle, key: &K) -> u64 {
     throttle.hash(key)
 }
 
-/// `#[timeout]`: the body's future with its output type named, so `?` inside it infers.
-pub fn timeout_as<T, F: Future<Output = T>>(after: Duration, future: F) -> Timeout<F> {
-    Timeout::new(after, future)
-}
-
-/// `#[retry]`: one attempt, its output type named, so `?` inside it infers.
-pub fn attempt<T, F: Future<Output = T>>(future: F) -> F {
-    future
+/// `#[throttled(key = …)]`, second step: waits for the key hashed by [`key_hash`]. Not
+/// generic, so keyed functions share one copy of the future.
+pub fn keyed_acquire(
+    throttle: &KeyedThrottle,
+    hash: u64,
+) -> impl Future<Output = crate::KeyedPermit> + '_ {
+    throttle.acquire_hashed(hash)
 }
 
 pub use tokio::time::sleep;

@@ -244,19 +244,24 @@ pub(crate) fn returns_result(sig: &Signature) -> bool {
 /// A positive integer literal, or an error at the value that shows `example`.
 pub(super) fn positive<N: Bounded>(arg: &Arg, example: &str) -> syn::Result<N> {
     let name = &arg.name;
-    let message = match &arg.value {
+    let parsed = match &arg.value {
         Expr::Lit(ExprLit {
             lit: Lit::Int(int), ..
-        }) => match int.base10_parse::<u128>().map(N::try_from) {
-            Ok(Ok(n)) if n > N::default() => return Ok(n),
-            Ok(Ok(_)) => format!("`{name}` must be a positive integer, e.g. `{example}`"),
-            // Too large for the type, or even for a `u128`.
-            Ok(Err(_)) | Err(_) => format!(
-                "`{name}` is at most {} (it is a `{}`), e.g. `{example}`",
-                N::MAX,
-                N::NAME
-            ),
-        },
+        }) => Some(
+            int.base10_parse::<u128>()
+                .ok()
+                .and_then(|n| N::try_from(n).ok()),
+        ),
+        _ => None,
+    };
+    let message = match parsed {
+        Some(Some(n)) if n > N::default() => return Ok(n),
+        // An integer too large for the type (or even for a `u128`).
+        Some(None) => format!(
+            "`{name}` is at most {} (it is a `{}`), e.g. `{example}`",
+            N::MAX,
+            N::NAME
+        ),
         _ => format!("`{name}` must be a positive integer, e.g. `{example}`"),
     };
     Err(syn::Error::new_spanned(&arg.value, message))

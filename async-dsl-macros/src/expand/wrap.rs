@@ -102,7 +102,7 @@ fn build(function: &mut ItemFn, layers: Vec<Layer>) -> syn::Result<()> {
                         quote! {{
                             static THROTTLE: ::std::sync::OnceLock<::async_dsl::KeyedThrottle> = ::std::sync::OnceLock::new();
                             let #throttle = THROTTLE.get_or_init(|| ::async_dsl::__private::keyed_throttle(#rate, #per, #burst, #concurrency));
-                            #throttle.acquire_hashed(#hash)
+                            ::async_dsl::__private::keyed_acquire(#throttle, #hash)
                         }.await}
                     }
                 };
@@ -116,7 +116,7 @@ fn build(function: &mut ItemFn, layers: Vec<Layer>) -> syn::Result<()> {
                     let convert = quote_spanned!(error_type(&output).span()=>
                         ::core::convert::From::from(elapsed));
                     quote!(
-                        match ::async_dsl::__private::timeout_as::<#output, _>(#after, #typed).await {
+                        match ::async_dsl::__private::timeout(#after, #typed).await {
                             ::core::result::Result::Ok(output) => output,
                             ::core::result::Result::Err(elapsed) => ::core::result::Result::Err(#convert),
                         }
@@ -125,7 +125,7 @@ fn build(function: &mut ItemFn, layers: Vec<Layer>) -> syn::Result<()> {
                     let inner = output.clone();
                     output =
                         syn::parse_quote!(::core::result::Result<#inner, ::async_dsl::Elapsed>);
-                    quote!(::async_dsl::__private::timeout_as::<#inner, _>(#after, #typed).await)
+                    quote!(::async_dsl::__private::timeout(#after, #typed).await)
                 }
             }
             Layer::Retry {
@@ -146,7 +146,7 @@ fn build(function: &mut ItemFn, layers: Vec<Layer>) -> syn::Result<()> {
                 quote!(
                     let mut #backoff = ::async_dsl::__private::Backoff::new(#times, #min, #max);
                     loop {
-                        match ::async_dsl::__private::attempt::<#output, _>(#typed).await {
+                        match #typed.await {
                             ::core::result::Result::Ok(value) => break ::core::result::Result::Ok(value),
                             ::core::result::Result::Err(error) => match #backoff.next(&error, #when) {
                                 ::core::option::Option::Some(wait) => ::async_dsl::__private::sleep(wait).await,

@@ -11,7 +11,7 @@
 //! Which options exist, what their values must be, and which macro takes what are decided in
 //! [`crate::check`]; this module only splits the input into those pieces, keeping spans.
 
-use proc_macro2::{TokenStream, TokenTree};
+use proc_macro2::{Span, TokenStream, TokenTree};
 use syn::parse::{ParseStream, Parser};
 use syn::{Expr, Ident, Pat, Token};
 
@@ -77,14 +77,26 @@ fn parse_option(input: ParseStream<'_>) -> syn::Result<RawOption> {
     let name: Ident = input.parse()?;
     let value = if input.peek(Token![=]) {
         let eq = input.parse::<Token![=]>()?;
-        let mut value = Vec::new();
+        let mut value = TokenStream::new();
+        // The first sign, inside the value, that the `;` is missing (see `unended_option`).
+        let mut mark = None;
+        let mut last = eq.span;
         while !input.is_empty() && !input.peek(Token![;]) {
-            value.push(input.parse::<TokenTree>()?);
+            if mark.is_none() {
+                if input.peek(Token![,]) {
+                    mark = Some(Mark::Comma);
+                } else if input.peek(Ident) && input.peek2(Token![=>]) {
+                    mark = Some(Mark::Branch(input.fork().parse()?));
+                }
+            }
+            let token = input.parse::<TokenTree>()?;
+            last = token.span();
+            value.extend([token]);
         }
         if input.is_empty() {
-            return Err(unended_option(&name, eq, &value));
+            return Err(unended_option(&name, eq, mark, last));
         }
-        Some(value.into_iter().collect())
+        Some(value)
     } else {
         None
     };
@@ -99,49 +111,39 @@ fn parse_option(input: ParseStream<'_>) -> syn::Result<RawOption> {
     Ok(RawOption { name, value })
 }
 
-/// `name = value` ran to the end of the input without a `;`: either a branch written with `=`
-/// instead of `=>` (a `,` follows), or an option whose `;` is missing before a branch.
-fn unended_option(name: &Ident, eq: Token![=], value: &[TokenTree]) -> syn::Error {
-    for (i, token) in value.iter().enumerate() {
-        match token {
-            TokenTree::Punct(p) if p.as_char() == ',' => {
-                return syn::Error::new(
-                    eq.span,
-                    format!(
-                        "`{name} = …` reads as an option, but a `,` follows it: \
-                         a branch is written with `=>`, e.g. `{name} => fetch()`"
-                    ),
-                );
-            }
-            TokenTree::Ident(branch) if is_arrow(&value[i + 1..]) => {
-                return syn::Error::new(
-                    branch.span(),
-                    format!(
-                        "expected `;` before `{branch}`: the option `{name}` ends with `;` \
-                         before the branches start"
-                    ),
-                );
-            }
-            _ => {}
-        }
-    }
-    let last = value.last().map_or(eq.span, TokenTree::span);
-    syn::Error::new(
-        last,
-        format!(
-            "the option `{name}` is not followed by any branch; end it with `;` and add a branch, \
-             or, if `{name}` is a branch, write it with `=>`"
-        ),
-    )
+/// What an option's value ran into first, when it runs to the end of the input.
+enum Mark {
+    /// A `,`: the "option" is a branch written with `=` instead of `=>`.
+    Comma,
+    /// `name =>`: a branch, so the option's `;` is missing before it.
+    Branch(Ident),
 }
 
-/// Whether `tokens` starts with `=>`.
-fn is_arrow(tokens: &[TokenTree]) -> bool {
-    matches!(
-        tokens,
-        [TokenTree::Punct(a), TokenTree::Punct(b), ..]
-            if a.as_char() == '=' && a.spacing() == proc_macro2::Spacing::Joint && b.as_char() == '>'
-    )
+/// `name = value` ran to the end of the input without a `;`; `last` is its last token.
+fn unended_option(name: &Ident, eq: Token![=], mark: Option<Mark>, last: Span) -> syn::Error {
+    match mark {
+        Some(Mark::Comma) => syn::Error::new(
+            eq.span,
+            format!(
+                "`{name} = …` reads as an option, but a `,` follows it: \
+                 a branch is written with `=>`, e.g. `{name} => fetch()`"
+            ),
+        ),
+        Some(Mark::Branch(branch)) => syn::Error::new(
+            branch.span(),
+            format!(
+                "expected `;` before `{branch}`: the option `{name}` ends with `;` \
+                 before the branches start"
+            ),
+        ),
+        None => syn::Error::new(
+            last,
+            format!(
+                "the option `{name}` is not followed by any branch; end it with `;` and add a \
+                 branch, or, if `{name}` is a branch, write it with `=>`"
+            ),
+        ),
+    }
 }
 
 fn parse_for(input: ParseStream<'_>, macro_name: &str) -> syn::Result<Body> {

@@ -110,11 +110,8 @@ impl KeyedThrottle {
         self.hasher.hash_one(key)
     }
 
-    /// [`acquire`](Self::acquire) for a key already hashed with [`hash`](Self::hash). Not
-    /// generic, so `#[throttled(key = …)]` checks the key's `Hash` only where it hashes it,
-    /// at the key, and each keyed function adds no copy of this future.
-    #[doc(hidden)]
-    pub async fn acquire_hashed(&self, hash: u64) -> KeyedPermit {
+    /// [`acquire`](Self::acquire) for a key already hashed with [`hash`](Self::hash).
+    pub(crate) async fn acquire_hashed(&self, hash: u64) -> KeyedPermit {
         let throttle = {
             let mut keys = self.keys.lock().unwrap_or_else(PoisonError::into_inner);
             if self.since_sweep.fetch_add(1, Ordering::Relaxed) >= SWEEP_EVERY.max(keys.len() / 2) {

@@ -20,10 +20,7 @@ pub async fn call(q: u32) -> Result<u32, Error> {
     use retry as _;
     #[allow(unused_imports)]
     use throttled as _;
-    match ::async_dsl::__private::timeout_as::<
-        Result<u32, Error>,
-        _,
-    >(
+    match ::async_dsl::__private::timeout(
             ::core::time::Duration::from_nanos(5000000000u64),
             async {
                 if let ::core::option::Option::Some(value) = ::async_dsl::__private::no_value::<
@@ -37,31 +34,28 @@ pub async fn call(q: u32) -> Result<u32, Error> {
                     ::core::time::Duration::from_nanos(5000000000u64),
                 );
                 loop {
-                    match ::async_dsl::__private::attempt::<
-                        Result<u32, Error>,
-                        _,
-                    >(async {
-                            if let ::core::option::Option::Some(value) = ::async_dsl::__private::no_value::<
-                                Result<u32, Error>,
-                            >() {
-                                return value;
-                            }
-                            let permit = {
-                                static THROTTLE: ::std::sync::OnceLock<
-                                    ::async_dsl::Throttle,
-                                > = ::std::sync::OnceLock::new();
-                                THROTTLE
-                                    .get_or_init(|| ::async_dsl::__private::throttle(
-                                        5,
-                                        ::core::time::Duration::from_secs(1),
-                                        1,
-                                        0,
-                                    ))
-                            }
-                                .acquire()
-                                .await;
-                            Ok(q)
-                        })
+                    match async {
+                        if let ::core::option::Option::Some(value) = ::async_dsl::__private::no_value::<
+                            Result<u32, Error>,
+                        >() {
+                            return value;
+                        }
+                        let permit = {
+                            static THROTTLE: ::std::sync::OnceLock<
+                                ::async_dsl::Throttle,
+                            > = ::std::sync::OnceLock::new();
+                            THROTTLE
+                                .get_or_init(|| ::async_dsl::__private::throttle(
+                                    5,
+                                    ::core::time::Duration::from_secs(1),
+                                    1,
+                                    0,
+                                ))
+                        }
+                            .acquire()
+                            .await;
+                        Ok(q)
+                    }
                         .await
                     {
                         ::core::result::Result::Ok(value) => {
@@ -90,10 +84,7 @@ pub async fn call(q: u32) -> Result<u32, Error> {
     }
 }
 pub async fn count() -> ::core::result::Result<u32, ::async_dsl::Elapsed> {
-    ::async_dsl::__private::timeout_as::<
-        u32,
-        _,
-    >(
+    ::async_dsl::__private::timeout(
             ::core::time::Duration::from_nanos(250000000u64),
             async {
                 if let ::core::option::Option::Some(value) = ::async_dsl::__private::no_value::<

@@ -24,7 +24,10 @@ pub async fn per_tenant(tenant: &str) -> usize {
                 1,
                 0,
             ));
-        throttle.acquire_hashed(::async_dsl::__private::key_hash(throttle, &(tenant)))
+        ::async_dsl::__private::keyed_acquire(
+            throttle,
+            ::async_dsl::__private::key_hash(throttle, &(tenant)),
+        )
     }
         .await;
     tenant.len()
