@@ -19,67 +19,70 @@ use core::future::Future;
 use core::time::Duration;
 
 /// A join: branches polled in written order.
-pub fn join<L, F, T>(slots: L, finish: F) -> Group<L, F, InOrder>
+pub fn join<L, F, T>(slots: L, finish: F) -> impl Future<Output = T>
 where
     L: Slots,
     F: Fn(ControlFlow<L::Break, L::Output>) -> T,
 {
-    Group::new(slots, finish)
+    Group::<L, F, InOrder>::new(slots, finish)
 }
 
 /// A race: each round of polls starts at a random branch.
-pub fn race<L, F, T>(slots: L, finish: F) -> Group<L, F, Fair>
+pub fn race<L, F, T>(slots: L, finish: F) -> impl Future<Output = T>
 where
     L: Slots,
     F: Fn(ControlFlow<L::Break, L::Output>) -> T,
 {
-    Group::new(slots, finish)
+    Group::<L, F, Fair>::new(slots, finish)
 }
 
 /// A race polled in written order (`biased;`).
-pub fn race_biased<L, F, T>(slots: L, finish: F) -> Group<L, F, Biased>
+pub fn race_biased<L, F, T>(slots: L, finish: F) -> impl Future<Output = T>
 where
     L: Slots,
     F: Fn(ControlFlow<L::Break, L::Output>) -> T,
 {
-    Group::new(slots, finish)
+    Group::<L, F, Biased>::new(slots, finish)
 }
 
 /// A `for` fan-out.
-pub fn fan_out<I, M, Fut, C>(
+pub fn fan_out<I, M, Fut, C, T>(
     limit: usize,
     input: I,
     make: M,
     collect: C,
-) -> FanOut<Iter<I::IntoIter>, M, Fut, C, NoProgress>
+) -> impl Future<Output = T>
 where
     I: IntoIterator,
     M: FnMut(I::Item) -> Fut,
     Fut: Future,
-    C: Collect<Fut::Output>,
+    C: Collect<Fut::Output, Output = T>,
 {
     FanOut::new(limit, IntoSource::into_source(input), make, collect)
 }
 
 /// A race's `for` fan-out: like [`fan_out`], with each round of due items started at a random
 /// one so that no item wins ties by its position.
-pub fn race_fan_out<I, M, Fut, C>(
+pub fn race_fan_out<I, M, Fut, C, T>(
     limit: usize,
     input: I,
     make: M,
     collect: C,
-) -> FanOut<Iter<I::IntoIter>, M, Fut, C, NoProgress>
+) -> impl Future<Output = T>
 where
     I: IntoIterator,
     M: FnMut(I::Item) -> Fut,
     Fut: Future,
-    C: Collect<Fut::Output>,
+    C: Collect<Fut::Output, Output = T>,
 {
-    fan_out(limit, input, make, collect).fair()
+    FanOut::new(limit, IntoSource::into_source(input), make, collect).fair()
 }
 
 /// The `timeout = ".."` option.
-pub fn timeout<F: Future>(after: Duration, future: F) -> Timeout<F> {
+pub fn timeout<F, T>(after: Duration, future: F) -> impl Future<Output = Result<T, Elapsed>>
+where
+    F: Future<Output = T>,
+{
     Timeout::new(after, future)
 }
 
