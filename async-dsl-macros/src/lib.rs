@@ -67,5 +67,11 @@ pub fn batched(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::batched::expand(args.into(), item.into()).into()
 }
 
+/// See `async_dsl::companions`.
+#[proc_macro_attribute]
+pub fn companions(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::companions::expand(args.into(), item.into()).into()
+}
+
 #[cfg(test)]
 mod fuzz;

@@ -172,8 +172,10 @@ pub use async_dsl_macros::retry;
 /// `upload::spread(files)` starts call `i` of `n` at `start + i * period / n` (50 files over
 /// `"10s"` start every 200 ms), resolving to the outputs in input order. Start times are
 /// absolute, so a slow call never delays the next. With several arguments, each input is a
-/// tuple of them. On a method taking `&self`, the companion is a sibling method
-/// `upload_spread(&self, files)`, since an `impl` block cannot hold a module.
+/// tuple of them. In an `impl` block, which cannot hold a module, the companion is a sibling
+/// `upload_spread(files)` (taking `&self` when `upload` does): put
+/// [`#[companions]`](macro@companions) on the block. A `&self` method of an inherent impl gets
+/// its sibling without it.
 ///
 /// ```
 /// use async_dsl::spread;
@@ -221,7 +223,9 @@ pub use async_dsl_macros::spread;
 /// in it ([`BatchError::Failed`](crate::BatchError::Failed)). `load` runs on the Tokio
 /// runtime of the caller that opened the batch, so its future must be `Send + 'static`; `K`
 /// must be `Clone + Eq + Hash` and `V` `Clone`. There is one batcher per function in the
-/// process: callers on different runtimes share batches.
+/// process: callers on different runtimes share batches. In an `impl` block, an associated
+/// `load(keys)` (no `self`) gets a sibling `load_one(key)`: put
+/// [`#[companions]`](macro@companions) on the block.
 ///
 /// ```
 /// use async_dsl::batched;
@@ -246,3 +250,57 @@ pub use async_dsl_macros::spread;
 /// The same without the attribute: see [`Batcher`](crate::Batcher).
 #[doc(inline)]
 pub use async_dsl_macros::batched;
+
+/// Gives the `#[spread]` and `#[batched]` methods of an `impl` block their companions, as
+/// sibling methods.
+///
+/// On a free function the companion lives in a module of the same name (`upload::spread`,
+/// `load::one`), and an `impl` block cannot hold a module. An attribute on a method cannot see
+/// the block around it, so the block says it: with `#[companions]` on the `impl`,
+///
+/// - `#[spread]` on `upload(&self, file)` or on an associated `upload(file)` adds
+///   `upload_spread(inputs)` (taking `&self` when `upload` does);
+/// - `#[batched]` on an associated `load(keys: Vec<K>)` adds `load_one(key)`. A batch method
+///   cannot take `self`, since one batcher serves the whole process, and the `impl` cannot
+///   have type parameters, since a generic one would share that batcher between its types.
+///
+/// In an inherent impl the siblings join the block. In a trait impl, which may hold only the
+/// trait's items, they go in an inherent `impl` of the same type next to it and call the
+/// trait's method; so the type must be one of this crate's, as for any inherent `impl`.
+/// Other attributes on the methods (`#[throttled]`, `#[timeout]`, `#[retry]`) are untouched.
+///
+/// ```
+/// use async_dsl::{batched, companions, spread};
+///
+/// struct Users;
+///
+/// #[companions]
+/// impl Users {
+///     #[batched(max = 50, window = "2ms")]
+///     async fn names(ids: Vec<u32>) -> Vec<String> {
+///         ids.iter().map(|id| format!("user {id}")).collect()
+///     }
+/// }
+///
+/// trait Store {
+///     async fn put(&self, key: u32) -> u32;
+/// }
+///
+/// struct Disk;
+///
+/// #[companions]
+/// impl Store for Disk {
+///     #[spread(period = "1s")]
+///     async fn put(&self, key: u32) -> u32 {
+///         key * 10
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() {
+/// assert_eq!(Users::names_one(7).await.as_deref(), Ok("user 7"));
+/// assert_eq!(Disk.put_spread([1, 2, 3]).await, [10, 20, 30]);
+/// # }
+/// ```
+#[doc(inline)]
+pub use async_dsl_macros::companions;

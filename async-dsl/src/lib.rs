@@ -79,7 +79,7 @@ mod wake;
 #[doc(hidden)]
 pub mod __private;
 
-pub use attributes::{batched, retry, spread, throttled, timeout};
+pub use attributes::{batched, companions, retry, spread, throttled, timeout};
 pub use batch::{BatchError, Batcher};
 pub use error::{AllFailed, Elapsed};
 pub use fan_out::collect;

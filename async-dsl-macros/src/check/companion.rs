@@ -94,7 +94,21 @@ pub(crate) fn batched(tokens: TokenStream, function: &ItemFn) -> syn::Result<Bat
             "`#[batched]` keeps one batcher per function, so the function cannot be generic",
         ));
     }
-    let types = errors.ok(batch_types(sig));
+    let types = match sig.inputs.first() {
+        Some(FnArg::Receiver(receiver)) => {
+            errors.push(syn::Error::new_spanned(
+                receiver,
+                format!(
+                    "`#[batched]` keeps one batcher for the whole process, so it cannot call \
+                     `{}` on one receiver: drop `self` (an associated fn, under `#[companions]` \
+                     on the `impl`), or keep an `async_dsl::Batcher` in a field",
+                    sig.ident
+                ),
+            ));
+            None
+        }
+        _ => errors.ok(batch_types(sig)),
+    };
     errors.finish()?;
     match (max, window, types) {
         (Some(max), Some(window), Some((key, value, error))) => Ok(Batched {

@@ -15,7 +15,7 @@ mod duration;
 mod group;
 
 pub(crate) use attr::{Layer, Throttled, is_result, layer, require_async, returns_result, stack};
-pub(crate) use companion::{Batched, batched, spread};
+pub(crate) use companion::{Batched, Spread, batched, spread};
 pub(crate) use duration::DurationLit;
 pub(crate) use group::{Body, ForForm, Group, LimitValue, Macro, Timeout, group};
 
@@ -34,6 +34,10 @@ impl Errors {
     /// `Some(value)` for `Ok`, else the error kept and `None`.
     pub(crate) fn ok<T>(&mut self, result: syn::Result<T>) -> Option<T> {
         result.map_err(|e| self.push(e)).ok()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_none()
     }
 
     pub(crate) fn finish(self) -> syn::Result<()> {

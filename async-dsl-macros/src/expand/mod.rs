@@ -1,11 +1,13 @@
 //! Code generation from checked input, one file per macro family: `group` (the four group
 //! macros), `wrap` (`#[throttled]`, `#[timeout]`, `#[retry]`, which wrap a body and stack),
-//! `spread` and `batched` (which add a companion to the function).
+//! `spread` and `batched` (which add a companion to the function), `companions` (which adds
+//! those companions for the methods of an `impl` block).
 //!
 //! Generated code reaches the runtime only through `::async_dsl::__private` (and the crate's
 //! public types), uses absolute paths, and names its own locals with mixed-site hygiene.
 
 pub(crate) mod batched;
+pub(crate) mod companions;
 pub(crate) mod group;
 pub(crate) mod spread;
 pub(crate) mod wrap;
@@ -27,6 +29,37 @@ fn error_expr(error: syn::Error) -> TokenStream {
 fn with_error(item: TokenStream, error: syn::Error) -> TokenStream {
     let error = error.to_compile_error();
     quote!(#item #error)
+}
+
+/// How a companion reaches the function it serves.
+pub(crate) enum Reach {
+    /// From the module named after a free function: `super::name`.
+    Module,
+    /// From a sibling in the same inherent `impl`: `Self::name`.
+    Inherent,
+    /// From an inherent `impl` beside the trait impl that holds the method:
+    /// `<Self as Trait>::name`.
+    TraitImpl(syn::Path),
+}
+
+impl Reach {
+    /// The path that calls `name`.
+    fn call(&self, name: &syn::Ident) -> TokenStream {
+        match self {
+            Reach::Module => quote!(super::#name),
+            Reach::Inherent => quote!(Self::#name),
+            Reach::TraitImpl(path) => quote!(<Self as #path>::#name),
+        }
+    }
+
+    /// `name` in the companion's docs, linked where the link always resolves.
+    fn doc_name(&self, name: &syn::Ident) -> String {
+        match self {
+            Reach::Module => format!("[`{name}`](fn@super::{name})"),
+            Reach::Inherent => format!("[`{name}`](Self::{name})"),
+            Reach::TraitImpl(_) => format!("`{name}` (of the trait impl)"),
+        }
+    }
 }
 
 /// An integer literal as written, for the expansion.

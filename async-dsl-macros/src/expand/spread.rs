@@ -2,14 +2,15 @@
 //!
 //! On a free function `upload`, a module `upload` with `upload::spread(inputs)`; on a method
 //! `upload(&self, ..)` (an `impl` cannot hold a module), a sibling method
-//! `upload_spread(&self, inputs)`. Each input is one call's arguments, a tuple when there are
+//! `upload_spread(&self, inputs)`; under `#[companions]`, the same sibling for associated
+//! functions and for trait impls. Each input is one call's arguments, a tuple when there are
 //! several.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote};
-use syn::{FnArg, ItemFn, ReturnType, Type};
+use syn::{FnArg, Ident, ItemFn, ReturnType, Type, Visibility};
 
-use super::{with_companion, with_error};
+use super::{Reach, with_companion, with_error};
 use crate::check;
 use crate::parse::attr as parse;
 
@@ -18,28 +19,54 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let checked = parse::function("spread", &item)
         .and_then(|function| Ok((check::spread(args, &function)?, function)));
     match checked {
-        Ok((spread, function)) => build(&function, spread.period.to_expr()),
+        Ok((spread, function)) => build(&function, &spread),
         Err(error) => with_error(item, error),
     }
 }
 
-fn typed_args(function: &ItemFn) -> Vec<&Type> {
-    function
-        .sig
+fn build(function: &ItemFn, spread: &check::Spread) -> TokenStream {
+    let name = &function.sig.ident;
+    if matches!(function.sig.inputs.first(), Some(FnArg::Receiver(_))) {
+        let sibling = companion(
+            function,
+            spread,
+            &function.vis,
+            &format_ident!("{}_spread", name),
+            &Reach::Inherent,
+        );
+        quote!(#function #sibling)
+    } else {
+        let public = Visibility::Public(Default::default());
+        let spread_fn = companion(
+            function,
+            spread,
+            &public,
+            &Ident::new("spread", Span::call_site()),
+            &Reach::Module,
+        );
+        with_companion(function, "spread", spread_fn)
+    }
+}
+
+/// The companion function `companion_name` that spreads calls of `function`, reaching it as
+/// `reach` says.
+pub(crate) fn companion(
+    function: &ItemFn,
+    spread: &check::Spread,
+    vis: &Visibility,
+    companion_name: &Ident,
+    reach: &Reach,
+) -> TokenStream {
+    let sig = &function.sig;
+    let name = &sig.ident;
+    let types: Vec<&Type> = sig
         .inputs
         .iter()
         .filter_map(|arg| match arg {
             FnArg::Typed(typed) => Some(&*typed.ty),
             FnArg::Receiver(_) => None,
         })
-        .collect()
-}
-
-fn build(function: &ItemFn, period: TokenStream) -> TokenStream {
-    let sig = &function.sig;
-    let name = &sig.ident;
-    let vis = &function.vis;
-    let types = typed_args(function);
+        .collect();
     let vars: Vec<_> = (0..types.len())
         .map(|i| format_ident!("arg{}", i, span = Span::mixed_site()))
         .collect();
@@ -52,32 +79,25 @@ fn build(function: &ItemFn, period: TokenStream) -> TokenStream {
         ReturnType::Type(_, ty) => ty.to_token_stream(),
     };
     let (generics, where_clause) = (&sig.generics, &sig.generics.where_clause);
-    let is_method = matches!(sig.inputs.first(), Some(FnArg::Receiver(_)));
+    let receiver = matches!(sig.inputs.first(), Some(FnArg::Receiver(_)));
+    let path = reach.call(name);
+    let (self_arg, call) = match receiver {
+        true => (quote!(&self,), quote!(#path(self, #(#vars),*))),
+        false => (quote!(), quote!(#path(#(#vars),*))),
+    };
     let doc = format!(
-        "Calls [`{name}`] once per input, starting the calls evenly over the period given to \
-         `#[spread]`; outputs come in input order. Each input is one call's arguments."
+        "Calls {link} once per input, starting the calls evenly over the period \
+         given to `#[spread]`; outputs come in input order. Each input is one call's arguments.",
+        link = reach.doc_name(name),
     );
-    if is_method {
-        let spread_name = format_ident!("{}_spread", name);
-        quote! {
-            #function
-            #[doc = #doc]
-            #vis async fn #spread_name #generics (
-                &self,
-                inputs: impl ::core::iter::IntoIterator<Item = #item>,
-            ) -> ::std::vec::Vec<#output> #where_clause {
-                ::async_dsl::spread(#period, inputs.into_iter().map(|#pattern| move || self.#name(#(#vars),*))).await
-            }
+    let period = spread.period.to_expr();
+    quote! {
+        #[doc = #doc]
+        #vis async fn #companion_name #generics (
+            #self_arg
+            inputs: impl ::core::iter::IntoIterator<Item = #item>,
+        ) -> ::std::vec::Vec<#output> #where_clause {
+            ::async_dsl::spread(#period, inputs.into_iter().map(|#pattern| move || #call)).await
         }
-    } else {
-        let items = quote! {
-            #[doc = #doc]
-            pub async fn spread #generics (
-                inputs: impl ::core::iter::IntoIterator<Item = #item>,
-            ) -> ::std::vec::Vec<#output> #where_clause {
-                ::async_dsl::spread(#period, inputs.into_iter().map(|#pattern| move || super::#name(#(#vars),*))).await
-            }
-        };
-        with_companion(function, "spread", items)
     }
 }

@@ -107,6 +107,51 @@ pub(crate) fn find<'a>(function: &'a ItemFn, name: &str) -> Option<&'a Attribute
         .find(|attr| our_name(attr).is_some_and(|n| n == name))
 }
 
+/// The attributes that add a companion: `#[spread]` and `#[batched]`.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Companion {
+    Spread,
+    Batched,
+}
+
+impl Companion {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Companion::Spread => "spread",
+            Companion::Batched => "batched",
+        }
+    }
+}
+
+/// Takes `#[spread]` and `#[batched]` off a method, in written order, with their argument
+/// tokens, leaving every other attribute in place.
+pub(crate) fn take_companions(attrs: &mut Vec<Attribute>) -> Vec<(Companion, Attribute)> {
+    let mut taken = Vec::new();
+    attrs.retain(|attr| {
+        let kind = our_name(attr).and_then(|name| {
+            [Companion::Spread, Companion::Batched]
+                .into_iter()
+                .find(|c| *name == c.name())
+        });
+        match kind {
+            Some(kind) => {
+                taken.push((kind, attr.clone()));
+                false
+            }
+            None => true,
+        }
+    });
+    taken
+}
+
+/// The tokens inside `#[name(..)]`; none for a bare `#[name]`.
+pub(crate) fn arg_tokens(attr: &Attribute) -> TokenStream {
+    match &attr.meta {
+        syn::Meta::List(list) => list.tokens.clone(),
+        _ => TokenStream::new(),
+    }
+}
+
 /// A wrapper attribute found below the one expanding, taken off the function.
 pub(crate) struct Stacked {
     pub(crate) wrapper: Wrapper,
@@ -124,10 +169,7 @@ pub(crate) fn take_stacked(function: &mut ItemFn) -> Vec<Stacked> {
             Some(wrapper) => stacked.push(Stacked {
                 wrapper,
                 path: attr.path().clone(),
-                args: match &attr.meta {
-                    syn::Meta::List(list) => list.tokens.clone(),
-                    _ => TokenStream::new(),
-                },
+                args: arg_tokens(&attr),
             }),
             None => kept.push(attr),
         }
