@@ -9,7 +9,7 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{ItemFn, ReturnType, Type};
+use syn::{AttrStyle, ItemFn, ReturnType, Type};
 
 use super::{int_lit, with_error};
 use crate::check::{self, Errors, Layer, Throttled, is_result};
@@ -45,26 +45,37 @@ pub(crate) fn expand(wrapper: Wrapper, args: TokenStream, item: TokenStream) -> 
         }
     }
     check::require_async(wrapper.name(), &function.sig, &mut errors);
-    let built = errors.finish().and_then(|()| build(&mut function, layers));
+    let built = errors.finish().map(|()| build(&mut function, layers));
     // rustc never resolves an attribute taken off the function, so the caller's import of it
     // would read as unused (with or without errors); referring to its path marks it used.
-    if !below.is_empty() {
-        let paths = below.iter().map(|s| &s.path);
-        let stmts = &function.block.stmts;
-        function.block = syn::parse_quote!({
-            #(#[allow(unused_imports)] use #paths as _;)*
-            #(#stmts)*
-        });
-    }
+    let paths = below.iter().map(|s| &s.path);
+    let imports = quote!(#(#[allow(unused_imports)] use #paths as _;)*);
+    let stmts = &function.block.stmts;
+    let body = match &built {
+        Ok(body) => quote!(#imports #body),
+        Err(_) => quote!(#imports #(#stmts)*),
+    };
+    // Printed as tokens rather than put back into the `ItemFn`: parsing the new body again
+    // would cost as much as the rest of the expansion.
+    let outer = function
+        .attrs
+        .iter()
+        .filter(|a| matches!(a.style, AttrStyle::Outer));
+    let inner = function
+        .attrs
+        .iter()
+        .filter(|a| !matches!(a.style, AttrStyle::Outer));
+    let (vis, sig) = (&function.vis, &function.sig);
+    let item = quote!(#(#outer)* #vis #sig { #(#inner)* #body });
     match built {
-        Ok(()) => function.into_token_stream(),
-        Err(error) => with_error(function.into_token_stream(), error),
+        Ok(_) => item,
+        Err(error) => with_error(item, error),
     }
 }
 
-/// Rewrites `function`'s body (and return type, for `#[timeout]` on a non-`Result`) with
-/// `layers`, the first outermost.
-fn build(function: &mut ItemFn, layers: Vec<Layer>) -> syn::Result<()> {
+/// `function`'s body wrapped in `layers`, the first outermost; `#[timeout]` on a non-`Result`
+/// also rewrites the return type.
+fn build(function: &mut ItemFn, layers: Vec<Layer>) -> TokenStream {
     let mut output: Type = match &function.sig.output {
         ReturnType::Default => syn::parse_quote!(()),
         ReturnType::Type(_, ty) => (**ty).clone(),
@@ -163,8 +174,7 @@ fn build(function: &mut ItemFn, layers: Vec<Layer>) -> syn::Result<()> {
     } else if !matches!(output, Type::Tuple(ref t) if t.elems.is_empty()) {
         function.sig.output = syn::parse_quote!(-> #output);
     }
-    function.block = syn::parse2(quote!({ #body }))?;
-    Ok(())
+    body
 }
 
 /// `async body` whose output type is fixed to `output` before the body is checked, so that a
