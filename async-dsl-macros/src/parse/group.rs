@@ -100,14 +100,9 @@ fn parse_option(input: ParseStream<'_>) -> syn::Result<RawOption> {
     } else {
         None
     };
-    input.parse::<Token![;]>().map_err(|e| {
-        syn::Error::new(
-            e.span(),
-            format!(
-                "expected `;` after the option `{name}`: options come first, each ended by `;`"
-            ),
-        )
-    })?;
+    // Always there: the loop above stops only at a `;` (or reports the missing one), and
+    // `looks_like_option` saw a `;` after a name without a value.
+    input.parse::<Token![;]>()?;
     Ok(RawOption { name, value })
 }
 
@@ -223,7 +218,7 @@ fn parse_branches(input: ParseStream<'_>, macro_name: &str) -> syn::Result<Body>
                         "a branch mapping (`=> map`) needs a branch name: `name => future => map`",
                     ));
                 }
-                return Err(input.error("expected `,` between branches"));
+                return Err(missing_comma(input));
             }
             branches.push(Branch {
                 name: None,
@@ -232,8 +227,14 @@ fn parse_branches(input: ParseStream<'_>, macro_name: &str) -> syn::Result<Body>
             });
         }
         if !input.is_empty() {
-            input.parse::<Token![,]>()?;
+            input
+                .parse::<Token![,]>()
+                .map_err(|_| missing_comma(input))?;
         }
     }
     Ok(Body::Branches(branches))
+}
+
+fn missing_comma(input: ParseStream<'_>) -> syn::Error {
+    input.error("expected `,` between branches")
 }
