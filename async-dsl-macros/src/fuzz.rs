@@ -1,6 +1,8 @@
 //! Parser robustness: random and mutated token streams fed to every macro and attribute
 //! entry point come back as tokens (an expansion or a `compile_error!`), never a panic.
-//! A fixed number of cases, so CI's run is bounded and repeatable in cost.
+//! A fixed number of cases, so CI's run is bounded and repeatable in cost. And every token
+//! is consumed or reported: each piece inserted at each place of a valid invocation gives an
+//! error or a different expansion (tried exhaustively, not at random).
 
 use std::str::FromStr;
 
@@ -162,4 +164,117 @@ proptest! {
             let _ = crate::expand::group::expand(kind, mutated.clone());
         }
     }
+}
+
+/// `tokens` with the piece `extra` inserted before top-level tree `at`.
+fn inserted(tokens: &TokenStream, at: usize, extra: &TokenStream) -> TokenStream {
+    let mut trees: Vec<proc_macro2::TokenTree> = tokens.clone().into_iter().collect();
+    let tail = trees.split_off(at);
+    trees.extend(extra.clone());
+    trees.extend(tail);
+    trees.into_iter().collect()
+}
+
+fn is_error(expansion: &TokenStream) -> bool {
+    expansion.to_string().contains("compile_error")
+}
+
+/// Whether inserting `extra` at `at` of `input` may mean nothing: a trailing `,`, which
+/// the grammar allows after the last branch and the last argument.
+fn trailing_comma(input: &TokenStream, at: usize, extra: &str) -> bool {
+    extra == "," && at == input.clone().into_iter().count()
+}
+
+/// Every token is consumed or reported: one piece inserted anywhere into a valid invocation
+/// either is reported or changes the expansion; it is never dropped without a word.
+#[test]
+fn an_inserted_token_never_vanishes_from_a_group() {
+    let mut tried = 0;
+    for valid in VALID {
+        let input = TokenStream::from_str(valid).unwrap();
+        let len = input.clone().into_iter().count();
+        for kind in MACROS {
+            let expansion = crate::expand::group::expand(kind, input.clone());
+            if is_error(&expansion) {
+                continue; // not valid for this macro
+            }
+            let expected = expansion.to_string();
+            for piece in PIECES {
+                let extra = TokenStream::from_str(piece).unwrap();
+                for at in 0..=len {
+                    if trailing_comma(&input, at, piece) {
+                        continue;
+                    }
+                    let mutated = inserted(&input, at, &extra);
+                    let out = crate::expand::group::expand(kind, mutated.clone());
+                    tried += 1;
+                    assert!(
+                        is_error(&out) || out.to_string() != expected,
+                        "`{piece}` inserted into `{valid}` vanished: `{mutated}` expands as `{valid}` does"
+                    );
+                }
+            }
+        }
+    }
+    assert!(tried > 10_000, "only {tried} insertions were tried");
+}
+
+/// Valid attribute arguments, with a function each applies to.
+const VALID_ARGS: &[(&str, &str)] = &[
+    ("throttled", "rate = 5"),
+    (
+        "throttled",
+        "rate = 5, per = \"1s\", burst = 2, concurrency = 3",
+    ),
+    ("throttled", "rate = 1, key = x"),
+    ("timeout", "\"1s\""),
+    ("retry", "times = 2, backoff = \"100ms..5s\""),
+    ("spread", "period = \"1s\""),
+    ("batched", "max = 10, window = \"5ms\""),
+];
+
+fn expand_attr(attr: &str, args: TokenStream, item: TokenStream) -> TokenStream {
+    match attr {
+        "throttled" => crate::expand::wrap::expand(Wrapper::Throttled, args, item),
+        "timeout" => crate::expand::wrap::expand(Wrapper::Timeout, args, item),
+        "retry" => crate::expand::wrap::expand(Wrapper::Retry, args, item),
+        "spread" => crate::expand::spread::expand(args, item),
+        _ => crate::expand::batched::expand(args, item),
+    }
+}
+
+#[test]
+fn an_inserted_token_never_vanishes_from_attribute_arguments() {
+    let mut tried = 0;
+    for (attr, valid) in VALID_ARGS {
+        let item = match *attr {
+            "batched" => ITEMS[1],
+            _ => ITEMS[0],
+        };
+        let item = TokenStream::from_str(item).unwrap();
+        let args = TokenStream::from_str(valid).unwrap();
+        let expansion = expand_attr(attr, args.clone(), item.clone());
+        assert!(
+            !is_error(&expansion),
+            "`#[{attr}({valid})]` is valid: {expansion}"
+        );
+        let expected = expansion.to_string();
+        let len = args.clone().into_iter().count();
+        for piece in PIECES {
+            let extra = TokenStream::from_str(piece).unwrap();
+            for at in 0..=len {
+                if trailing_comma(&args, at, piece) {
+                    continue;
+                }
+                let mutated = inserted(&args, at, &extra);
+                let out = expand_attr(attr, mutated.clone(), item.clone());
+                tried += 1;
+                assert!(
+                    is_error(&out) || out.to_string() != expected,
+                    "`{piece}` inserted into `#[{attr}({valid})]` vanished: `{mutated}`"
+                );
+            }
+        }
+    }
+    assert!(tried > 2_000, "only {tried} insertions were tried");
 }
