@@ -17,6 +17,7 @@ pub use crate::schedule::Backoff;
 
 use core::future::Future;
 use core::time::Duration;
+use std::sync::OnceLock;
 
 /// A join: branches polled in written order.
 pub fn join<L, F, T>(slots: L, finish: F) -> impl Future<Output = T>
@@ -124,7 +125,7 @@ where
 
 /// The throttle of a `#[throttled]` function; arguments were checked at compile time
 /// (`concurrency` 0 means none).
-pub fn throttle(rate: u32, per: Duration, burst: u32, concurrency: usize) -> Throttle {
+fn throttle(rate: u32, per: Duration, burst: u32, concurrency: usize) -> Throttle {
     use core::num::{NonZeroU32, NonZeroUsize};
     let one = NonZeroU32::MIN;
     let throttle = Throttle::new(NonZeroU32::new(rate).unwrap_or(one), per)
@@ -135,30 +136,111 @@ pub fn throttle(rate: u32, per: Duration, burst: u32, concurrency: usize) -> Thr
     }
 }
 
-/// The keyed throttle of a `#[throttled(key = ..)]` function.
-pub fn keyed_throttle(rate: u32, per: Duration, burst: u32, concurrency: usize) -> KeyedThrottle {
-    KeyedThrottle::new(move || throttle(rate, per, burst, concurrency))
+/// The limiter of one `#[throttled]` function, a `static` of the expansion: the checked
+/// arguments, and the throttle made from them on first use. Built by a `const fn`, so an
+/// expansion holds no closure and no generic call of its own to make it.
+#[derive(Debug)]
+pub struct ThrottleCell {
+    args: (u32, Duration, u32, usize),
+    throttle: OnceLock<Throttle>,
 }
 
-/// Never a value: names type `T` for an attribute's re-emitted body (see the macro crate's
-/// `typed_async`).
-pub fn no_value<T>() -> Option<T> {
-    None
+impl ThrottleCell {
+    /// `concurrency` 0 means none.
+    pub const fn new(rate: u32, per: Duration, burst: u32, concurrency: usize) -> Self {
+        ThrottleCell {
+            args: (rate, per, burst, concurrency),
+            throttle: OnceLock::new(),
+        }
+    }
+
+    /// Waits for this call's start (inside a stack of attributes).
+    pub fn acquire(&'static self) -> crate::limit::Acquire<'static> {
+        self.get().acquire()
+    }
+
+    fn get(&'static self) -> &'static Throttle {
+        let (rate, per, burst, concurrency) = self.args;
+        self.throttle
+            .get_or_init(|| throttle(rate, per, burst, concurrency))
+    }
 }
 
-/// `#[throttled(key = …)]`, first step: the key's hash. The only generic step, so a key
-/// without `Hash` is reported here, at the key.
-pub fn key_hash<K: core::hash::Hash + ?Sized>(throttle: &KeyedThrottle, key: &K) -> u64 {
-    throttle.hash(key)
+/// The keyed limiter of one `#[throttled(key = ..)]` function; see [`ThrottleCell`].
+#[derive(Debug)]
+pub struct KeyedThrottleCell {
+    args: (u32, Duration, u32, usize),
+    throttle: OnceLock<KeyedThrottle>,
 }
 
-/// `#[throttled(key = …)]`, second step: waits for the key hashed by [`key_hash`]. Not
-/// generic, so keyed functions share one copy of the future.
-pub fn keyed_acquire(
-    throttle: &KeyedThrottle,
-    hash: u64,
-) -> impl Future<Output = crate::KeyedPermit> + '_ {
-    throttle.acquire_hashed(hash)
+impl KeyedThrottleCell {
+    /// `concurrency` 0 means none.
+    pub const fn new(rate: u32, per: Duration, burst: u32, concurrency: usize) -> Self {
+        KeyedThrottleCell {
+            args: (rate, per, burst, concurrency),
+            throttle: OnceLock::new(),
+        }
+    }
+
+    /// Waits for this call's start under the key hashed by [`key_hash`] (inside a stack of
+    /// attributes). Not generic, so keyed functions share one copy of the future.
+    pub fn acquire(&'static self, hash: u64) -> impl Future<Output = crate::KeyedPermit> {
+        self.get().acquire_hashed(hash)
+    }
+
+    fn get(&'static self) -> &'static KeyedThrottle {
+        let (rate, per, burst, concurrency) = self.args;
+        self.throttle
+            .get_or_init(|| KeyedThrottle::new(move || throttle(rate, per, burst, concurrency)))
+    }
+}
+
+/// A `#[throttled]` function's call: waits for its start, then runs `body` with the permit
+/// held until `body` ends. The one generic step of the expansion: the function itself
+/// becomes `fn .. -> impl Future { throttled(&CELL, async move { .. }) }`, with no state
+/// machine of its own to type-check.
+pub async fn throttled<F: Future>(cell: &'static ThrottleCell, body: F) -> F::Output {
+    let _permit = cell.acquire().await;
+    body.await
+}
+
+/// [`throttled`] for a keyed throttle. `make`, called on the first poll, takes the
+/// arguments, hashes the key with [`key_hash`] and returns the body, so the key expression
+/// runs when an `async fn` would run it.
+pub async fn keyed_throttled<M, F>(cell: &'static KeyedThrottleCell, make: M) -> F::Output
+where
+    M: FnOnce() -> (u64, F),
+    F: Future,
+{
+    let (hash, body) = make();
+    let _permit = cell.acquire(hash).await;
+    body.await
+}
+
+/// The `#[timeout]` of a function returning `Result<T, E>`: expiry becomes
+/// `Err(into(Elapsed))`, with `into` the expansion's `|elapsed| From::from(elapsed)`, written at
+/// the error type so that an `E` without the conversion is reported there.
+pub async fn timeout_into<F, T, E, C>(after: Duration, body: F, into: C) -> Result<T, E>
+where
+    F: Future<Output = Result<T, E>>,
+    C: FnOnce(Elapsed) -> E,
+{
+    match Timeout::new(after, body).await {
+        Ok(output) => output,
+        Err(elapsed) => Err(into(elapsed)),
+    }
+}
+
+/// Names type `T` for an attribute's re-emitted body, behind an `if false` (see the macro
+/// crate's `typed_async`): never called.
+pub fn never<T>() -> T {
+    unreachable!("`never` stands behind `if false`")
+}
+
+/// `#[throttled(key = …)]`: the key's hash. The only generic step, so a key without `Hash`
+/// is reported here, at the key.
+pub fn key_hash<K: core::hash::Hash + ?Sized>(cell: &'static KeyedThrottleCell, key: &K) -> u64 {
+    cell.get().hash(key)
 }
 
 pub use tokio::time::sleep;

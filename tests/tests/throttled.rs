@@ -191,3 +191,56 @@ async fn a_keyed_throttle_forgets_idle_keys() {
     }
     assert_eq!(keyed.key_count(), 1, "only the key in use is remembered");
 }
+
+/// Records when it is dropped.
+struct Guard(&'static str, Rc<RefCell<Vec<&'static str>>>);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        self.1.borrow_mut().push(self.0);
+    }
+}
+
+#[throttled(rate = 5)]
+async fn holds(_unused: Guard, (a, b): (u32, u32), mut n: u32, _: Guard) -> u32 {
+    n += a + b;
+    sleep_ms(10).await;
+    n
+}
+
+#[tokio::test(start_paused = true)]
+async fn arguments_live_until_the_call_ends_as_in_an_async_fn() {
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let call = holds(
+        Guard("unused", Rc::clone(&log)),
+        (1, 2),
+        3,
+        Guard("wildcard", Rc::clone(&log)),
+    );
+    assert!(log.borrow().is_empty(), "nothing is dropped when the call is made");
+    assert_eq!(call.await, 6, "patterns and `mut` bind as written");
+    assert_eq!(*log.borrow(), ["wildcard", "unused"], "dropped at the end, last first");
+}
+
+static KEY_READS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+fn read_key(id: u32) -> u32 {
+    KEY_READS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    id
+}
+
+#[throttled(rate = 5, key = read_key(id))]
+async fn keyed_lazily(id: u32) -> u32 {
+    id
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_key_expression_runs_on_the_first_poll_not_at_the_call() {
+    use std::sync::atomic::Ordering::SeqCst;
+    let call = keyed_lazily(7);
+    assert_eq!(KEY_READS.load(SeqCst), 0, "an unpolled call runs nothing");
+    drop(call);
+    assert_eq!(KEY_READS.load(SeqCst), 0);
+    assert_eq!(keyed_lazily(7).await, 7);
+    assert_eq!(KEY_READS.load(SeqCst), 1);
+}

@@ -15,85 +15,71 @@ impl From<async_dsl::Elapsed> for Error {
 fn transient(_: &Error) -> bool {
     true
 }
-pub async fn call(q: u32) -> Result<u32, Error> {
+pub fn call(q: u32) -> impl ::core::future::Future<Output = Result<u32, Error>> {
     #[allow(unused_imports)]
     use retry as _;
     #[allow(unused_imports)]
     use throttled as _;
-    match ::async_dsl::__private::timeout(
-            ::core::time::Duration::from_nanos(5000000000u64),
-            async {
-                if let ::core::option::Option::Some(value) = ::async_dsl::__private::no_value::<
-                    Result<u32, Error>,
-                >() {
-                    return value;
-                }
-                let mut backoff = ::async_dsl::__private::Backoff::new(
-                    3,
-                    ::core::time::Duration::from_nanos(100000000u64),
-                    ::core::time::Duration::from_nanos(5000000000u64),
-                );
-                loop {
-                    match async {
-                        if let ::core::option::Option::Some(value) = ::async_dsl::__private::no_value::<
-                            Result<u32, Error>,
-                        >() {
-                            return value;
-                        }
-                        let permit = {
-                            static THROTTLE: ::std::sync::OnceLock<
-                                ::async_dsl::Throttle,
-                            > = ::std::sync::OnceLock::new();
-                            THROTTLE
-                                .get_or_init(|| ::async_dsl::__private::throttle(
-                                    5,
-                                    ::core::time::Duration::from_secs(1),
-                                    1,
-                                    0,
-                                ))
-                        }
-                            .acquire()
-                            .await;
-                        Ok(q)
+    ::async_dsl::__private::timeout_into(
+        ::core::time::Duration::from_nanos(5000000000u64),
+        async move {
+            let q = q;
+            if false {
+                return ::async_dsl::__private::never::<Result<u32, Error>>();
+            }
+            let mut backoff = ::async_dsl::__private::Backoff::new(
+                3,
+                ::core::time::Duration::from_nanos(100000000u64),
+                ::core::time::Duration::from_nanos(5000000000u64),
+            );
+            loop {
+                match async {
+                    if false {
+                        return ::async_dsl::__private::never::<Result<u32, Error>>();
                     }
-                        .await
-                    {
-                        ::core::result::Result::Ok(value) => {
-                            break ::core::result::Result::Ok(value);
-                        }
-                        ::core::result::Result::Err(error) => {
-                            match backoff.next(&error, transient) {
-                                ::core::option::Option::Some(wait) => {
-                                    ::async_dsl::__private::sleep(wait).await
-                                }
-                                ::core::option::Option::None => {
-                                    break ::core::result::Result::Err(error);
-                                }
+                    let permit = {
+                        static THROTTLE: ::async_dsl::__private::ThrottleCell = ::async_dsl::__private::ThrottleCell::new(
+                            5,
+                            ::core::time::Duration::from_secs(1),
+                            1,
+                            0,
+                        );
+                        THROTTLE.acquire()
+                    }
+                        .await;
+                    Ok(q)
+                }
+                    .await
+                {
+                    ::core::result::Result::Ok(value) => {
+                        break ::core::result::Result::Ok(value);
+                    }
+                    ::core::result::Result::Err(error) => {
+                        match backoff.next(&error, transient) {
+                            ::core::option::Option::Some(wait) => {
+                                ::async_dsl::__private::sleep(wait).await
+                            }
+                            ::core::option::Option::None => {
+                                break ::core::result::Result::Err(error);
                             }
                         }
                     }
                 }
-            },
-        )
-        .await
-    {
-        ::core::result::Result::Ok(output) => output,
-        ::core::result::Result::Err(elapsed) => {
-            ::core::result::Result::Err(::core::convert::From::from(elapsed))
-        }
-    }
+            }
+        },
+        |elapsed| ::core::convert::From::from(elapsed),
+    )
 }
-pub async fn count() -> ::core::result::Result<u32, ::async_dsl::Elapsed> {
+pub fn count() -> impl ::core::future::Future<
+    Output = ::core::result::Result<u32, ::async_dsl::Elapsed>,
+> {
     ::async_dsl::__private::timeout(
-            ::core::time::Duration::from_nanos(250000000u64),
-            async {
-                if let ::core::option::Option::Some(value) = ::async_dsl::__private::no_value::<
-                    u32,
-                >() {
-                    return value;
-                }
-                3
-            },
-        )
-        .await
+        ::core::time::Duration::from_nanos(250000000u64),
+        async move {
+            if false {
+                return ::async_dsl::__private::never::<u32>();
+            }
+            3
+        },
+    )
 }

@@ -1,34 +1,42 @@
 use async_dsl::throttled;
-pub async fn call(q: u32) -> u32 {
-    let permit = {
-        static THROTTLE: ::std::sync::OnceLock<::async_dsl::Throttle> = ::std::sync::OnceLock::new();
-        THROTTLE
-            .get_or_init(|| ::async_dsl::__private::throttle(
-                5,
-                ::core::time::Duration::from_secs(1),
-                2,
-                4,
-            ))
-    }
-        .acquire()
-        .await;
-    q + 1
+pub fn call(q: u32) -> impl ::core::future::Future<Output = u32> {
+    static THROTTLE: ::async_dsl::__private::ThrottleCell = ::async_dsl::__private::ThrottleCell::new(
+        5,
+        ::core::time::Duration::from_secs(1),
+        2,
+        4,
+    );
+    ::async_dsl::__private::throttled(
+        &THROTTLE,
+        async move {
+            let q = q;
+            if false {
+                return ::async_dsl::__private::never::<u32>();
+            }
+            q + 1
+        },
+    )
 }
-pub async fn per_tenant(tenant: &str) -> usize {
-    let permit = {
-        static THROTTLE: ::std::sync::OnceLock<::async_dsl::KeyedThrottle> = ::std::sync::OnceLock::new();
-        let throttle = THROTTLE
-            .get_or_init(|| ::async_dsl::__private::keyed_throttle(
-                1,
-                ::core::time::Duration::from_nanos(60000000000u64),
-                1,
-                0,
-            ));
-        ::async_dsl::__private::keyed_acquire(
-            throttle,
-            ::async_dsl::__private::key_hash(throttle, &(tenant)),
-        )
-    }
-        .await;
-    tenant.len()
+pub fn per_tenant(tenant: &str) -> impl ::core::future::Future<Output = usize> {
+    static THROTTLE: ::async_dsl::__private::KeyedThrottleCell = ::async_dsl::__private::KeyedThrottleCell::new(
+        1,
+        ::core::time::Duration::from_nanos(60000000000u64),
+        1,
+        0,
+    );
+    ::async_dsl::__private::keyed_throttled(
+        &THROTTLE,
+        move || {
+            let tenant = tenant;
+            (
+                ::async_dsl::__private::key_hash(&THROTTLE, &(tenant)),
+                async move {
+                    if false {
+                        return ::async_dsl::__private::never::<usize>();
+                    }
+                    tenant.len()
+                },
+            )
+        },
+    )
 }
