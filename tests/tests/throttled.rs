@@ -217,9 +217,16 @@ async fn arguments_live_until_the_call_ends_as_in_an_async_fn() {
         3,
         Guard("wildcard", Rc::clone(&log)),
     );
-    assert!(log.borrow().is_empty(), "nothing is dropped when the call is made");
+    assert!(
+        log.borrow().is_empty(),
+        "nothing is dropped when the call is made"
+    );
     assert_eq!(call.await, 6, "patterns and `mut` bind as written");
-    assert_eq!(*log.borrow(), ["wildcard", "unused"], "dropped at the end, last first");
+    assert_eq!(
+        *log.borrow(),
+        ["wildcard", "unused"],
+        "dropped at the end, last first"
+    );
 }
 
 static KEY_READS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);

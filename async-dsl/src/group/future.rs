@@ -5,7 +5,7 @@ use core::future::Future;
 use core::marker::PhantomData;
 use core::ops::ControlFlow;
 use core::pin::Pin;
-use core::task::{Context, Poll};
+use core::task::{Context, Poll, Waker};
 
 use pin_project_lite::pin_project;
 
@@ -118,56 +118,41 @@ where
         let mut slots = this.slots;
         let remaining = this.remaining;
         if *remaining == DONE {
-            panic!(
-                "a {} future was polled after it completed; a group resolves once",
-                O::MACROS
-            );
+            polled_after_completion(O::MACROS);
         }
         let Some(wakers) = this.wakers.as_mut() else {
             // First poll: every branch, each with a borrowed waker (see `borrowed`).
             let first_wakers = FirstPollWakers::new(cx.waker(), L::LEN);
-            let start = if O::RANDOM_START && L::LEN > 1 {
-                crate::rand::below(L::LEN)
-            } else {
-                0
-            };
             let mut first = FirstPoll {
                 first_wakers: &first_wakers,
                 remaining: *remaining,
             };
-            let polled = match slots.as_mut().poll_range(0, &(start..L::LEN), &mut first) {
-                ControlFlow::Continue(()) => slots.as_mut().poll_range(0, &(0..start), &mut first),
-                stopped => stopped,
+            // One walk for joins; a race's walks start at a random branch.
+            let polled = if O::RANDOM_START && L::LEN > 1 {
+                let start = crate::rand::below(L::LEN);
+                match slots.as_mut().poll_range(0, &(start..L::LEN), &mut first) {
+                    ControlFlow::Continue(()) => {
+                        slots.as_mut().poll_range(0, &(0..start), &mut first)
+                    }
+                    stopped => stopped,
+                }
+            } else {
+                slots.as_mut().poll_range(0, &(0..L::LEN), &mut first)
             };
             *remaining = first.remaining;
             if let ControlFlow::Break(early) = polled {
-                let (kept, _) = first_wakers.into_parts();
                 *remaining = DONE;
-                return Poll::Ready(stop(slots, this.finish, early, kept));
+                return Poll::Ready(stop(slots, this.finish, early, kept_table(first_wakers)));
             }
-            let (kept, woken) = first_wakers.into_parts();
             if *remaining == 0 {
                 *remaining = DONE;
-                return Poll::Ready(complete(slots, this.finish, kept));
+                return Poll::Ready(complete(slots, this.finish, kept_table(first_wakers)));
             }
-            let mut wakers = kept.unwrap_or_else(|| WakeTable::take(L::LEN));
-            wakers.register(cx.waker());
-            for index in woken {
-                wakers.schedule(index);
-            }
-            *this.wakers = Some(wakers);
+            *this.wakers = Some(table_after_first_poll(first_wakers, cx.waker(), L::LEN));
             return Poll::Pending;
         };
 
-        wakers.register(cx.waker());
-        let mut due = wakers.take_due();
-        if O::WRITTEN_ORDER {
-            due.sort_unstable();
-        } else if O::RANDOM_START {
-            // Slots come in index order; a race rotates it so that no branch wins ties of
-            // one round by its position.
-            rotate_at_random(&mut due);
-        }
+        let due = due_round(wakers, cx.waker(), O::WRITTEN_ORDER, O::RANDOM_START);
         let mut early = None;
         for &index in &due {
             let index = index as usize;
@@ -215,6 +200,60 @@ impl<B> Poller<B> for FirstPoll<'_, '_> {
             Poll::Ready(ControlFlow::Break(early)) => ControlFlow::Break(early),
         }
     }
+}
+
+// The steps of a poll that do not depend on the branches, out of line: a group's `poll` is
+// generated once per call site, and these need not be (`benches/src/bin/compile_cost.rs`
+// measures what a group costs to build).
+
+/// A group is a future: polled again after it resolved, it panics, as `tokio::join!`'s do.
+#[cold]
+#[inline(never)]
+fn polled_after_completion(macros: &str) -> ! {
+    panic!("a {macros} future was polled after it completed; a group resolves once")
+}
+
+/// The table a branch of the first poll kept a waker of, if any.
+#[inline(never)]
+fn kept_table(first_wakers: FirstPollWakers<'_>) -> Option<Box<WakeTable>> {
+    first_wakers.into_parts().0
+}
+
+/// After a first poll that left branches pending: the table their wakers come from from now
+/// on, with the branches woken during that poll scheduled.
+#[inline(never)]
+fn table_after_first_poll(
+    first_wakers: FirstPollWakers<'_>,
+    parent: &Waker,
+    len: usize,
+) -> Box<WakeTable> {
+    let (kept, woken) = first_wakers.into_parts();
+    let mut wakers = kept.unwrap_or_else(|| WakeTable::take(len));
+    wakers.register(parent);
+    for index in woken {
+        wakers.schedule(index);
+    }
+    wakers
+}
+
+/// The branches a later poll polls, in order: strictly by index for `biased;`, else as due,
+/// rotated to a random first one for races so that no branch wins ties of one round by its
+/// position.
+#[inline(never)]
+fn due_round(
+    wakers: &mut WakeTable,
+    parent: &Waker,
+    written_order: bool,
+    random_start: bool,
+) -> Vec<u32> {
+    wakers.register(parent);
+    let mut due = wakers.take_due();
+    if written_order {
+        due.sort_unstable();
+    } else if random_start {
+        rotate_at_random(&mut due);
+    }
+    due
 }
 
 /// Ends the group early: every other branch is dropped before the result is handed over.

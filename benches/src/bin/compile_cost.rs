@@ -226,7 +226,7 @@ fn main() {
         "{N} functions per case, fastest of {rounds} interleaved rounds, CARGO_INCREMENTAL=0, \
          the empty crate's time subtracted\n"
     );
-    println!("| case | build | s per {N} fns | peer | ratio |");
+    println!("| case | build | s per 100 fns | peer | ratio |");
     println!("|---|---|---|---|---|");
     for case in CASES.iter().filter(|c| !c.name.ends_with("empty")) {
         let build = match case.build {
