@@ -16,7 +16,7 @@ use crate::sync::AtomicU64;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Waker};
 
-use futures_util::task::{ArcWake, AtomicWaker, waker_ref};
+use futures_util::task::{ArcWake, AtomicWaker, WakerRef, waker_ref};
 
 /// Slots below this index are marked in the bit mask.
 const MASKED: usize = 64;
@@ -199,13 +199,20 @@ impl WakeTable {
 
     /// Polls slot `index` through `poll`, with a context whose waker is the slot's own.
     pub(crate) fn poll_slot<R>(&self, index: usize, poll: impl FnOnce(&mut Context<'_>) -> R) -> R {
+        let waker = self.slot_waker(index);
+        poll(&mut Context::from_waker(&waker))
+    }
+
+    /// Slot `index`'s waker, lent for one poll of the slot. Not generic, so the callers'
+    /// copies of [`poll_slot`](Self::poll_slot) stay one call and a context.
+    #[inline(never)]
+    fn slot_waker(&self, index: usize) -> WakerRef<'_> {
         let slot = &self.slots[index];
         if index >= MASKED {
             // Cleared before the poll: a wake during or after it lists the slot again.
             slot.queued.store(false, Ordering::Release);
         }
-        let waker = waker_ref(slot);
-        poll(&mut Context::from_waker(&waker))
+        waker_ref(slot)
     }
 }
 
