@@ -87,6 +87,7 @@ pub use fan_out::{
     FanOut, Progress, for_each, from_stream, map, map_unordered, partition, try_for_each, try_map,
 };
 pub use limit::{Acquire, KeyedPermit, KeyedThrottle, Permit, Throttle};
+pub use rand::seed;
 pub use schedule::{Backoff, Repeat, repeat, spread};
 pub use task::{
     CancellationToken, JobHandle, Pool, PoolClosed, Scope, ScopeError, Task, TaskError, go,
