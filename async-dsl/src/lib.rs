@@ -128,7 +128,8 @@ pub use task::{
 ///   works too (0 counts as 1). Without it, every item starts at once.
 ///
 /// The named form's value is a struct defined by the expansion, with the branch names as
-/// fields; it derives `Debug`, `Clone` and `PartialEq` where its fields do.
+/// fields; it derives `Debug`, `Clone` and `PartialEq` where its fields do. With no branches,
+/// `parallel!()` resolves to `()`, as `tokio::join!()` does.
 ///
 /// # Cancel safety
 /// Dropping the future drops every unfinished branch, and the outputs of the branches that

@@ -212,3 +212,15 @@ async fn expansion_names_do_not_clash_with_the_callers() {
     let empty: Vec<u8> = parallel! { for x in Vec::<u8>::new() => async move { x } }.await;
     assert!(empty.is_empty());
 }
+
+#[tokio::test(start_paused = true)]
+async fn an_empty_join_is_unit_as_tokio_join_is() {
+    let () = parallel!().await;
+    let () = parallel! {}.await;
+    let ok: Result<(), std::io::Error> = async_dsl::try_parallel!().await;
+    assert!(ok.is_ok());
+    let typed = async_dsl::try_parallel! { error = String; }.await;
+    assert_eq!(typed, Ok::<(), String>(()));
+    assert_eq!(parallel! { timeout = "1s"; }.await, Ok(()));
+    let () = parallel! { spawn; }.await;
+}

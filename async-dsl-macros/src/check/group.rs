@@ -262,6 +262,11 @@ fn starts_with<T: syn::parse::Parse>(value: &TokenStream) -> bool {
 
 /// Named or positional branches, checked.
 fn branches_of(kind: Macro, branches: Vec<Branch>, errors: &mut Errors) -> Option<Body> {
+    // An empty join resolves to `()` (or `Ok(())`), as `tokio::join!()` does; a race with
+    // nothing to race has no output to give.
+    if branches.is_empty() && !kind.races() {
+        return Some(Body::Positional(Vec::new()));
+    }
     if branches.is_empty() {
         let name = kind.name();
         errors.push(syn::Error::new(

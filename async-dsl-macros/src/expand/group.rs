@@ -30,6 +30,16 @@ fn build(group: &Group) -> TokenStream {
             let futures = branches.iter().map(|b| (&b.future, b.map.as_ref()));
             fixed(group, futures, Some(&names))
         }
+        Body::Positional(branches) if branches.is_empty() => match (group.kind, &group.error) {
+            (Macro::TryParallel, Some(ty)) => {
+                quote!(::core::future::ready(::core::result::Result::<(), #ty>::Ok(())))
+            }
+            (Macro::TryParallel, None) => quote!(::core::future::ready(::core::result::Result::<
+                (),
+                _,
+            >::Ok(()))),
+            _ => quote!(::core::future::ready(())),
+        },
         Body::Positional(branches) => fixed(group, branches.iter().map(|f| (f, None)), None),
     };
     match &group.timeout {

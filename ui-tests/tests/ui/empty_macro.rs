@@ -1,8 +1,9 @@
-use async_dsl::{parallel, race};
+// A race needs something to race (an empty join is `()`, as `tokio::join!()` is).
+use async_dsl::{race, race_ok};
 
 async fn run() {
-    let _ = parallel! {}.await;
     let _ = race!().await;
+    let _ = race_ok! {}.await;
 }
 
 fn main() {}
