@@ -224,3 +224,27 @@ async fn an_empty_join_is_unit_as_tokio_join_is() {
     assert_eq!(parallel! { timeout = "1s"; }.await, Ok(()));
     let () = parallel! { spawn; }.await;
 }
+
+/// Not a future itself: it turns into one, as `.await` and `tokio::join!` accept.
+struct Doubled(u32);
+
+impl std::future::IntoFuture for Doubled {
+    type Output = u32;
+    type IntoFuture = std::future::Ready<u32>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        std::future::ready(self.0 * 2)
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn branches_may_be_any_into_future() {
+    let r = parallel! { a => Doubled(1), b => async { 5 } }.await;
+    assert_eq!((r.a, r.b), (2, 5));
+    assert_eq!(parallel!(Doubled(2), Doubled(3)).await, (4, 6));
+    assert_eq!(async_dsl::race!(Doubled(4)).await, 8);
+    let all: Vec<u32> = parallel! { for n in 0..3 => Doubled(n) }.await;
+    assert_eq!(all, [0, 2, 4]);
+    let spawned = parallel! { spawn; a => Doubled(7) }.await;
+    assert_eq!(spawned.a, 14);
+}

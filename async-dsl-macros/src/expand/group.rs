@@ -56,10 +56,13 @@ fn build(group: &Group) -> TokenStream {
 
 /// A branch's future, spawned with `spawn;` and passed through its mapping.
 fn branch_future(group: &Group, future: &Expr, map: Option<&Expr>) -> TokenStream {
+    // Any `IntoFuture`, as `.await` and `tokio::join!` take; spanned at the branch, where one
+    // that is not a future is reported.
+    let future = quote_spanned!(future.span()=> ::core::future::IntoFuture::into_future(#future));
     let tokens = match group.spawn {
         // Spanned at the branch: a branch that is not `Send + 'static` is reported there.
         true => quote_spanned!(future.span()=> ::async_dsl::__private::spawn(#future)),
-        false => quote!(#future),
+        false => future,
     };
     match (map, group.kind) {
         (Some(map), Macro::Race) => {

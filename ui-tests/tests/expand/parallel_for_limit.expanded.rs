@@ -6,7 +6,7 @@ pub async fn run(ids: Vec<u32>) -> Vec<u64> {
     ::async_dsl::__private::fan_out(
             8usize,
             ids,
-            |id| fetch_user(id),
+            |id| ::core::future::IntoFuture::into_future(fetch_user(id)),
             ::async_dsl::__private::Ordered::new(),
         )
         .await

@@ -8,9 +8,13 @@ async fn fetch_posts(id: u32) -> [u32; 2] {
 pub async fn run(id: u32) {
     let r = ::async_dsl::__private::join(
             ::async_dsl::__private::Cons::new(
-                ::async_dsl::__private::JoinSlot::new(fetch_user(id)),
+                ::async_dsl::__private::JoinSlot::new(
+                    ::core::future::IntoFuture::into_future(fetch_user(id)),
+                ),
                 ::async_dsl::__private::Cons::new(
-                    ::async_dsl::__private::JoinSlot::new(fetch_posts(id)),
+                    ::async_dsl::__private::JoinSlot::new(
+                        ::core::future::IntoFuture::into_future(fetch_posts(id)),
+                    ),
                     ::async_dsl::__private::Nil,
                 ),
             ),

@@ -4,9 +4,13 @@ pub async fn run() {
             ::core::time::Duration::from_nanos(1500000000u64),
             ::async_dsl::__private::join(
                 ::async_dsl::__private::Cons::new(
-                    ::async_dsl::__private::JoinSlot::new(async { 1 }),
+                    ::async_dsl::__private::JoinSlot::new(
+                        ::core::future::IntoFuture::into_future(async { 1 }),
+                    ),
                     ::async_dsl::__private::Cons::new(
-                        ::async_dsl::__private::JoinSlot::new(async { "two" }),
+                        ::async_dsl::__private::JoinSlot::new(
+                            ::core::future::IntoFuture::into_future(async { "two" }),
+                        ),
                         ::async_dsl::__private::Nil,
                     ),
                 ),

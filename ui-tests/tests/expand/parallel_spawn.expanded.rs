@@ -3,11 +3,15 @@ pub async fn run() {
     let _ = ::async_dsl::__private::join(
             ::async_dsl::__private::Cons::new(
                 ::async_dsl::__private::JoinSlot::new(
-                    ::async_dsl::__private::spawn(async { 1 }),
+                    ::async_dsl::__private::spawn(
+                        ::core::future::IntoFuture::into_future(async { 1 }),
+                    ),
                 ),
                 ::async_dsl::__private::Cons::new(
                     ::async_dsl::__private::JoinSlot::new(
-                        ::async_dsl::__private::spawn(async { 2 }),
+                        ::async_dsl::__private::spawn(
+                            ::core::future::IntoFuture::into_future(async { 2 }),
+                        ),
                     ),
                     ::async_dsl::__private::Nil,
                 ),

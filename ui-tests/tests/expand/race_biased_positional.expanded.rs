@@ -2,9 +2,9 @@ use async_dsl::race;
 pub async fn run() -> u8 {
     ::async_dsl::__private::race_biased(
             ::async_dsl::__private::race_cons(
-                async { 1u8 },
+                ::core::future::IntoFuture::into_future(async { 1u8 }),
                 ::async_dsl::__private::race_cons(
-                    async { 2u8 },
+                    ::core::future::IntoFuture::into_future(async { 2u8 }),
                     ::async_dsl::__private::Nil,
                 ),
             ),

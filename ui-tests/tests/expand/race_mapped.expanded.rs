@@ -8,9 +8,15 @@ pub async fn run() -> Result<Hit, async_dsl::Elapsed> {
             ::core::time::Duration::from_nanos(3000000000u64),
             ::async_dsl::__private::race(
                 ::async_dsl::__private::race_cons(
-                    ::async_dsl::__private::map(async { "cached" }, Hit::Cached),
+                    ::async_dsl::__private::map(
+                        ::core::future::IntoFuture::into_future(async { "cached" }),
+                        Hit::Cached,
+                    ),
                     ::async_dsl::__private::race_cons(
-                        ::async_dsl::__private::map(async { 42u64 }, Hit::Fresh),
+                        ::async_dsl::__private::map(
+                            ::core::future::IntoFuture::into_future(async { 42u64 }),
+                            Hit::Fresh,
+                        ),
                         ::async_dsl::__private::Nil,
                     ),
                 ),

@@ -2,9 +2,13 @@ use async_dsl::race_ok;
 pub async fn run() -> Option<u32> {
     let r = ::async_dsl::__private::race(
             ::async_dsl::__private::race_ok_cons(
-                async { Err::<u32, &'static str>("down") },
+                ::core::future::IntoFuture::into_future(async {
+                    Err::<u32, &'static str>("down")
+                }),
                 ::async_dsl::__private::race_ok_cons(
-                    async { Ok::<u32, std::io::Error>(7) },
+                    ::core::future::IntoFuture::into_future(async {
+                        Ok::<u32, std::io::Error>(7)
+                    }),
                     ::async_dsl::__private::Nil,
                 ),
             ),

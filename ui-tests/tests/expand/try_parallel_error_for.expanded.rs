@@ -19,7 +19,7 @@ pub async fn run(inputs: Vec<&str>) -> Result<Vec<u32>, AppError> {
             |s| ::async_dsl::__private::err_into::<
                 AppError,
                 _,
-            >(async move { s.parse::<u32>() }),
+            >(::core::future::IntoFuture::into_future(async move { s.parse::<u32>() })),
             ::async_dsl::__private::TryOrdered::new(),
         )
         .await

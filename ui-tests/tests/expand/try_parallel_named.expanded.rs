@@ -2,11 +2,17 @@ use async_dsl::try_parallel;
 pub async fn run() -> Result<(), String> {
     let r = ::async_dsl::__private::join(
             ::async_dsl::__private::Cons::new(
-                ::async_dsl::__private::TrySlot::first(async { Ok::<u32, String>(1) }),
-                ::async_dsl::__private::Cons::new(
-                    ::async_dsl::__private::TrySlot::new(async {
-                        Ok::<u32, &'static str>(2)
+                ::async_dsl::__private::TrySlot::first(
+                    ::core::future::IntoFuture::into_future(async {
+                        Ok::<u32, String>(1)
                     }),
+                ),
+                ::async_dsl::__private::Cons::new(
+                    ::async_dsl::__private::TrySlot::new(
+                        ::core::future::IntoFuture::into_future(async {
+                            Ok::<u32, &'static str>(2)
+                        }),
+                    ),
                     ::async_dsl::__private::Nil,
                 ),
             ),
