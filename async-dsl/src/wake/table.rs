@@ -203,9 +203,9 @@ impl WakeTable {
         poll(&mut Context::from_waker(&waker))
     }
 
-    /// Slot `index`'s waker, lent for one poll of the slot. Not generic, so the callers'
-    /// copies of [`poll_slot`](Self::poll_slot) stay one call and a context.
-    #[inline(never)]
+    /// Slot `index`'s waker, lent for one poll of the slot. Inlined: out of line, it made a
+    /// 12-branch group's waiting polls 25% slower (criterion), for 2% less code.
+    #[inline]
     fn slot_waker(&self, index: usize) -> WakerRef<'_> {
         let slot = &self.slots[index];
         if index >= MASKED {
