@@ -1,0 +1,215 @@
+//! The ratio table of the core path in well under a minute, without `cargo bench`:
+//! `cargo run --release -p async-dsl-benches --bin quick [-- ROUNDS]`.
+//!
+//! Each case runs our group and the tokio macro it replaces on a minimal executor whose wake
+//! is one atomic store (what a runtime adds is the same for both sides). Rounds interleave the
+//! cases, and each side's fastest round counts (noise on a shared machine only adds time).
+//! Use it before a change to the hot path lands; the criterion suite is the record.
+
+use std::hint::black_box;
+use std::pin::pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll, Wake, Waker};
+use std::time::{Duration, Instant};
+
+use async_dsl::{parallel, race, try_parallel};
+use async_dsl_benches::{ready, yielding};
+
+/// A waker that records a wake with one atomic store.
+struct Flag(AtomicBool);
+
+impl Wake for Flag {
+    fn wake(self: Arc<Self>) {
+        self.0.store(true, Ordering::Release);
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.0.store(true, Ordering::Release);
+    }
+}
+
+/// Polls `future` to completion, polling again only after a wake.
+fn run<F: std::future::Future>(future: F, flag: &Arc<Flag>, waker: &Waker) -> F::Output {
+    let mut future = pin!(future);
+    let mut cx = Context::from_waker(waker);
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return output;
+        }
+        // Every leaf here wakes before it returns `Pending`.
+        assert!(
+            flag.0.swap(false, Ordering::Acquire),
+            "a poll returned Pending without a wake"
+        );
+    }
+}
+
+type Bench = fn(&Arc<Flag>, &Waker, u64);
+
+const ITERS: u64 = 100_000;
+
+fn time(bench: Bench, flag: &Arc<Flag>, waker: &Waker) -> Duration {
+    let start = Instant::now();
+    bench(flag, waker, ITERS);
+    start.elapsed()
+}
+
+macro_rules! bench {
+    ($body:expr) => {
+        |flag: &Arc<Flag>, waker: &Waker, iters: u64| {
+            for i in 0..iters {
+                let i = black_box(i);
+                let _ = black_box(run($body(i), flag, waker));
+            }
+        }
+    };
+}
+
+fn main() {
+    let rounds: usize = std::env::args()
+        .nth(1)
+        .map(|r| r.parse().expect("ROUNDS is a number"))
+        .unwrap_or(15);
+    let cases: Vec<(&str, Bench, Bench)> = vec![
+        (
+            "3 branches, ready",
+            bench!(|i| async move { parallel!(ready(i), ready(2), ready(3)).await }),
+            bench!(|i| async move { tokio::join!(ready(i), ready(2), ready(3)) }),
+        ),
+        (
+            "12 branches, ready",
+            bench!(|i| async move {
+                parallel!(
+                    ready(i),
+                    ready(2),
+                    ready(3),
+                    ready(4),
+                    ready(5),
+                    ready(6),
+                    ready(7),
+                    ready(8),
+                    ready(9),
+                    ready(10),
+                    ready(11),
+                    ready(12)
+                )
+                .await
+            }),
+            bench!(|i| async move {
+                tokio::join!(
+                    ready(i),
+                    ready(2),
+                    ready(3),
+                    ready(4),
+                    ready(5),
+                    ready(6),
+                    ready(7),
+                    ready(8),
+                    ready(9),
+                    ready(10),
+                    ready(11),
+                    ready(12)
+                )
+            }),
+        ),
+        (
+            "try_parallel! 3, ready",
+            bench!(
+                |i| async move { try_parallel!(ok(ready(i)), ok(ready(2)), ok(ready(3))).await }
+            ),
+            bench!(|i| async move { tokio::try_join!(ok(ready(i)), ok(ready(2)), ok(ready(3))) }),
+        ),
+        (
+            "race! 2, ready",
+            bench!(|i| async move { race!(ready(i), ready(2)).await }),
+            bench!(|i| async move {
+                tokio::select! { v = ready(i) => v, v = ready(2) => v }
+            }),
+        ),
+        (
+            "3 branches, each pending once",
+            bench!(|i| async move { parallel!(yielding(i), yielding(2), yielding(3)).await }),
+            bench!(|i| async move { tokio::join!(yielding(i), yielding(2), yielding(3)) }),
+        ),
+        (
+            "12 branches, each pending once",
+            bench!(|i| async move {
+                parallel!(
+                    yielding(i),
+                    yielding(2),
+                    yielding(3),
+                    yielding(4),
+                    yielding(5),
+                    yielding(6),
+                    yielding(7),
+                    yielding(8),
+                    yielding(9),
+                    yielding(10),
+                    yielding(11),
+                    yielding(12)
+                )
+                .await
+            }),
+            bench!(|i| async move {
+                tokio::join!(
+                    yielding(i),
+                    yielding(2),
+                    yielding(3),
+                    yielding(4),
+                    yielding(5),
+                    yielding(6),
+                    yielding(7),
+                    yielding(8),
+                    yielding(9),
+                    yielding(10),
+                    yielding(11),
+                    yielding(12)
+                )
+            }),
+        ),
+        (
+            "try_parallel! 3, pending once",
+            bench!(|i| async move {
+                try_parallel!(ok(yielding(i)), ok(yielding(2)), ok(yielding(3))).await
+            }),
+            bench!(|i| async move {
+                tokio::try_join!(ok(yielding(i)), ok(yielding(2)), ok(yielding(3)))
+            }),
+        ),
+        (
+            "race! 2, pending once",
+            bench!(|i| async move { race!(yielding(i), yielding(2)).await }),
+            bench!(|i| async move {
+                tokio::select! { v = yielding(i) => v, v = yielding(2) => v }
+            }),
+        ),
+    ];
+    let flag = Arc::new(Flag(AtomicBool::new(false)));
+    let waker = Waker::from(Arc::clone(&flag));
+    let mut best = vec![(Duration::MAX, Duration::MAX); cases.len()];
+    for _ in 0..rounds {
+        for ((_, ours, theirs), best) in cases.iter().zip(&mut best) {
+            best.0 = best.0.min(time(*ours, &flag, &waker));
+            best.1 = best.1.min(time(*theirs, &flag, &waker));
+        }
+    }
+    println!(
+        "minimal executor (wake = one atomic store), {ITERS} runs per round, fastest of {rounds} rounds\n"
+    );
+    println!("| case | ours ns | tokio ns | ratio |");
+    println!("|---|---:|---:|---:|");
+    for ((name, _, _), (ours, theirs)) in cases.iter().zip(best) {
+        let per = |d: Duration| d.as_secs_f64() * 1e9 / ITERS as f64;
+        let (ours, theirs) = (per(ours), per(theirs));
+        println!(
+            "| {name} | {ours:.1} | {theirs:.1} | {:.2} |",
+            ours / theirs
+        );
+    }
+}
+
+/// A branch that cannot fail, as a `Result`.
+async fn ok<F: std::future::Future<Output = u64>>(future: F) -> Result<u64, ()> {
+    Ok(future.await)
+}
