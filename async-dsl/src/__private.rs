@@ -11,7 +11,7 @@ pub use crate::group::{
     Cons, Nil, Poller, RaceOkTail, RaceTail, SameAs, SameOk, Slots, race_cons, race_ok_cons,
 };
 pub use crate::group::{IsResult, JoinSlot, RaceOkSlot, RaceSlot, Slot, TrySlot};
-pub use crate::limit::{KeyedThrottle, Throttle};
+use crate::limit::{KeyedThrottle, Throttle};
 pub use crate::option::{Spawned, Timeout};
 pub use crate::schedule::Backoff;
 
