@@ -65,6 +65,7 @@
 // The map of these modules, and the rules that hold across them, is ARCHITECTURE.md.
 mod attributes;
 pub mod batch;
+mod coop;
 mod error;
 pub mod fan_out;
 mod group;

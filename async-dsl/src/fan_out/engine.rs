@@ -3,7 +3,7 @@
 use core::fmt;
 use core::future::Future;
 use core::pin::Pin;
-use core::task::{Context, Poll};
+use core::task::{Context, Poll, ready};
 
 use futures_util::Stream;
 use pin_project_lite::pin_project;
@@ -284,6 +284,8 @@ where
     type Output = C::Output;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<C::Output> {
+        // Tokio's task budget, as for the fixed groups (see `coop`).
+        ready!(crate::coop::poll_proceed(cx));
         let mut budget = POLL_BUDGET;
         loop {
             let (seq, output) = match self.as_mut().poll_output(cx, &mut budget) {
@@ -334,6 +336,8 @@ where
     type Item = Fut::Output;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Fut::Output>> {
+        // Tokio's task budget, as for the fixed groups (see `coop`).
+        ready!(crate::coop::poll_proceed(cx));
         let mut budget = POLL_BUDGET;
         self.poll_output(cx, &mut budget)
             .map(|next| next.map(|(_, output)| output))

@@ -5,7 +5,7 @@ use core::future::Future;
 use core::marker::PhantomData;
 use core::ops::ControlFlow;
 use core::pin::Pin;
-use core::task::{Context, Poll, Waker};
+use core::task::{Context, Poll, Waker, ready};
 
 use pin_project_lite::pin_project;
 
@@ -121,6 +121,10 @@ where
             polled_after_completion(O::MACROS);
         }
         let Some(wakers) = this.wakers.as_mut() else {
+            // Tokio's task budget (see `coop`), on first polls only: a loop of groups whose
+            // branches are always ready yields now and then, so it cannot starve the other
+            // tasks of its runtime. A group that yields here stays unpolled.
+            ready!(crate::coop::poll_proceed(cx));
             // First poll: every branch, each with a borrowed waker (see `borrowed`).
             let first_wakers = FirstPollWakers::new(cx.waker(), L::LEN);
             let mut first = FirstPoll {
