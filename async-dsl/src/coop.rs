@@ -3,7 +3,7 @@
 //! Tokio gives each task a budget of work per poll (128 units); its resources spend it and
 //! yield when it is gone, so one task cannot starve the others. A group whose branches are
 //! always ready would never yield on its own, so groups spend it too: one first poll in
-//! [`EVERY`] of the groups on a thread (counted in a plain thread-local) spends one unit, as a
+//! [`EVERY`] of the groups on a thread (for a fan-out, any of its polls) (counted in a plain thread-local) spends one unit, as a
 //! Tokio resource does for each operation, and yields instead when none is left. A loop of
 //! always-ready groups therefore yields after at most `129 * EVERY` of them. Outside a Tokio
 //! runtime the budget is unlimited.
