@@ -38,10 +38,51 @@ fn throttle_overhead(c: &mut Criterion) {
         })
     });
     let governor = RateLimiter::direct(Quota::per_second(NonZeroU32::MAX));
+    g.bench_function("governor check", |b| {
+        b.iter(|| {
+            drive(async {
+                let _ = black_box(governor.check());
+                plain(black_box(1)).await
+            })
+        })
+    });
     g.bench_function("governor until_ready", |b| {
         b.iter(|| {
             drive(async {
                 governor.until_ready().await;
+                plain(black_box(1)).await
+            })
+        })
+    });
+    g.finish();
+}
+
+// As above, with a limit per key; the benchmark hits one key that already exists.
+#[throttled(rate = 4000000000, key = tenant)]
+async fn keyed_never_waits(tenant: u64, q: u64) -> u64 {
+    q + tenant
+}
+
+fn keyed_throttle_overhead(c: &mut Criterion) {
+    let mut g = c.benchmark_group("keyed throttled call that never waits, existing key");
+    drive(keyed_never_waits(7, 1));
+    g.bench_function("async_dsl #[throttled(key = ..)]", |b| {
+        b.iter(|| drive(keyed_never_waits(black_box(7), black_box(1))))
+    });
+    let governor = RateLimiter::keyed(Quota::per_second(NonZeroU32::MAX));
+    let _ = governor.check_key(&7u64);
+    g.bench_function("governor keyed check_key", |b| {
+        b.iter(|| {
+            drive(async {
+                let _ = black_box(governor.check_key(&black_box(7u64)));
+                plain(black_box(1)).await
+            })
+        })
+    });
+    g.bench_function("governor keyed until_key_ready", |b| {
+        b.iter(|| {
+            drive(async {
+                governor.until_key_ready(&black_box(7u64)).await;
                 plain(black_box(1)).await
             })
         })
@@ -90,6 +131,6 @@ fn batching(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2));
-    targets = throttle_overhead, batching
+    targets = throttle_overhead, keyed_throttle_overhead, batching
 }
 criterion_main!(benches);
