@@ -6,7 +6,11 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
-use syn::{FnArg, GenericArgument, ItemFn, PathArguments, ReturnType, Signature, Type};
+use syn::{
+    Attribute, FnArg, GenericArgument, Ident, ItemFn, PathArguments, ReturnType, Signature, Type,
+};
+
+use crate::parse::attr::Companion;
 
 use super::attr::{Args, duration, positive, require_async};
 use super::{DurationLit, Errors};
@@ -25,19 +29,37 @@ pub(crate) struct Batched {
     pub(crate) error: TokenStream,
 }
 
-/// `#[spread]` and `#[batched]` both add a module named after the function: on one function
-/// they would collide, and a spread of batch calls means nothing, so the second is an error.
-fn one_companion(this: &str, other: &str, function: &ItemFn, errors: &mut Errors) {
-    if let Some(attr) = crate::parse::attr::find(function, other) {
-        errors.push(syn::Error::new_spanned(
-            attr,
-            format!(
-                "`#[{this}]` and `#[{other}]` both add the companion module `{}`: use one of them \
-                 on a function (put the other on a function that calls this one)",
-                function.sig.ident
-            ),
-        ));
+/// One companion per function: the first `#[spread]` or `#[batched]` left on `function`
+/// below `#[this]` (the same attribute again, or the other) is an error.
+fn one_companion(this: Companion, function: &ItemFn, errors: &mut Errors) {
+    let second = function
+        .attrs
+        .iter()
+        .find_map(|attr| Some((Companion::of(attr)?, attr)));
+    if let Some((second, at)) = second {
+        errors.push(second_companion(this, second, at, &function.sig.ident));
     }
+}
+
+/// The error at `at`, a second companion attribute (`second`) on `function`, which has
+/// `#[first]` already. Both add a companion named after the function, and a spread of batch
+/// calls means nothing.
+pub(crate) fn second_companion(
+    first: Companion,
+    second: Companion,
+    at: &Attribute,
+    function: &Ident,
+) -> syn::Error {
+    let (first, second) = (first.name(), second.name());
+    let message = if first == second {
+        format!("`#[{first}]` is given twice on `{function}`: keep one")
+    } else {
+        format!(
+            "`#[{first}]` and `#[{second}]` both add a companion of `{function}`: use one of \
+             them (put the other on a function that calls this one)"
+        )
+    };
+    syn::Error::new_spanned(at, message)
 }
 
 /// Checks `#[spread]` arguments and the function it is on.
@@ -48,7 +70,7 @@ pub(crate) fn spread(tokens: TokenStream, function: &ItemFn) -> syn::Result<Spre
         .require("period", "#[spread(period = \"10s\")]", &mut errors)
         .and_then(|a| errors.ok(duration(&a)));
     args.reject_rest("`period`", &mut errors);
-    one_companion("spread", "batched", function, &mut errors);
+    one_companion(Companion::Spread, function, &mut errors);
     let sig = &function.sig;
     require_async("spread", sig, &mut errors);
     if let Some(FnArg::Receiver(receiver)) = sig.inputs.first()
@@ -85,7 +107,7 @@ pub(crate) fn batched(tokens: TokenStream, function: &ItemFn) -> syn::Result<Bat
         .require("window", example, &mut errors)
         .and_then(|a| errors.ok(duration(&a)));
     args.reject_rest("`max` or `window`", &mut errors);
-    one_companion("batched", "spread", function, &mut errors);
+    one_companion(Companion::Batched, function, &mut errors);
     let sig = &function.sig;
     require_async("batched", sig, &mut errors);
     if !sig.generics.params.is_empty() {

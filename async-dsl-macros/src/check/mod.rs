@@ -15,7 +15,7 @@ mod duration;
 mod group;
 
 pub(crate) use attr::{Layer, Throttled, is_result, layer, require_async, returns_result, stack};
-pub(crate) use companion::{Batched, Spread, batched, spread};
+pub(crate) use companion::{Batched, Spread, batched, second_companion, spread};
 pub(crate) use duration::DurationLit;
 pub(crate) use group::{Body, ForForm, Group, LimitValue, Macro, Timeout, group};
 

@@ -46,11 +46,12 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             let import: syn::Stmt = syn::parse_quote!(#[allow(unused_imports)] use #path as _;);
             method.block.stmts.insert(0, import);
         }
-        if let Some((_, second)) = taken.get(1) {
-            errors.push(syn::Error::new_spanned(
-                second,
-                "one companion per method: `#[spread]` and `#[batched]` each add one, so keep \
-                 one of them here (put the other on a method that calls this one)",
+        if let [(first, _), (second, at), ..] = taken.as_slice() {
+            errors.push(check::second_companion(
+                *first,
+                *second,
+                at,
+                &method.sig.ident,
             ));
             continue;
         }

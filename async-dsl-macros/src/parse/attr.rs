@@ -99,14 +99,6 @@ fn our_name(attr: &Attribute) -> Option<&Ident> {
     }
 }
 
-/// This crate's attribute `name` among `function`'s remaining attributes, if any.
-pub(crate) fn find<'a>(function: &'a ItemFn, name: &str) -> Option<&'a Attribute> {
-    function
-        .attrs
-        .iter()
-        .find(|attr| our_name(attr).is_some_and(|n| n == name))
-}
-
 /// The attributes that add a companion: `#[spread]` and `#[batched]`.
 #[derive(Clone, Copy, PartialEq)]
 pub(crate) enum Companion {
@@ -121,25 +113,26 @@ impl Companion {
             Companion::Batched => "batched",
         }
     }
+
+    /// The companion attribute `attr` is, if it is one of ours (see [`Wrapper::of`]).
+    pub(crate) fn of(attr: &Attribute) -> Option<Companion> {
+        let name = our_name(attr)?;
+        [Companion::Spread, Companion::Batched]
+            .into_iter()
+            .find(|c| *name == c.name())
+    }
 }
 
 /// Takes `#[spread]` and `#[batched]` off a method, in written order, with their argument
 /// tokens, leaving every other attribute in place.
 pub(crate) fn take_companions(attrs: &mut Vec<Attribute>) -> Vec<(Companion, Attribute)> {
     let mut taken = Vec::new();
-    attrs.retain(|attr| {
-        let kind = our_name(attr).and_then(|name| {
-            [Companion::Spread, Companion::Batched]
-                .into_iter()
-                .find(|c| *name == c.name())
-        });
-        match kind {
-            Some(kind) => {
-                taken.push((kind, attr.clone()));
-                false
-            }
-            None => true,
+    attrs.retain(|attr| match Companion::of(attr) {
+        Some(kind) => {
+            taken.push((kind, attr.clone()));
+            false
         }
+        None => true,
     });
     taken
 }
