@@ -137,51 +137,44 @@ fn throttle(rate: u32, per: Duration, burst: u32, concurrency: usize) -> Throttl
 }
 
 /// The limiter of one `#[throttled]` function, a `static` of the expansion: the checked
-/// arguments, and the throttle made from them on first use. Built by a `const fn`, so an
+/// arguments, and the limiter made from them on first use. Built by a `const fn`, so an
 /// expansion holds no closure and no generic call of its own to make it.
 #[derive(Debug)]
-pub struct ThrottleCell {
+pub struct LimiterCell<L> {
     args: (u32, Duration, u32, usize),
-    throttle: OnceLock<Throttle>,
+    limiter: OnceLock<L>,
+}
+
+/// The cell of a `#[throttled]` function without `key`.
+pub type ThrottleCell = LimiterCell<Throttle>;
+
+/// The cell of a `#[throttled(key = ..)]` function.
+pub type KeyedThrottleCell = LimiterCell<KeyedThrottle>;
+
+impl<L> LimiterCell<L> {
+    /// `concurrency` 0 means none.
+    pub const fn new(rate: u32, per: Duration, burst: u32, concurrency: usize) -> Self {
+        LimiterCell {
+            args: (rate, per, burst, concurrency),
+            limiter: OnceLock::new(),
+        }
+    }
+
+    /// The throttle the arguments describe.
+    fn throttle(&self) -> Throttle {
+        let (rate, per, burst, concurrency) = self.args;
+        throttle(rate, per, burst, concurrency)
+    }
 }
 
 impl ThrottleCell {
-    /// `concurrency` 0 means none.
-    pub const fn new(rate: u32, per: Duration, burst: u32, concurrency: usize) -> Self {
-        ThrottleCell {
-            args: (rate, per, burst, concurrency),
-            throttle: OnceLock::new(),
-        }
-    }
-
     /// Waits for this call's start (inside a stack of attributes).
     pub fn acquire(&'static self) -> crate::limit::Acquire<'static> {
-        self.get().acquire()
+        self.limiter.get_or_init(|| self.throttle()).acquire()
     }
-
-    fn get(&'static self) -> &'static Throttle {
-        let (rate, per, burst, concurrency) = self.args;
-        self.throttle
-            .get_or_init(|| throttle(rate, per, burst, concurrency))
-    }
-}
-
-/// The keyed limiter of one `#[throttled(key = ..)]` function; see [`ThrottleCell`].
-#[derive(Debug)]
-pub struct KeyedThrottleCell {
-    args: (u32, Duration, u32, usize),
-    throttle: OnceLock<KeyedThrottle>,
 }
 
 impl KeyedThrottleCell {
-    /// `concurrency` 0 means none.
-    pub const fn new(rate: u32, per: Duration, burst: u32, concurrency: usize) -> Self {
-        KeyedThrottleCell {
-            args: (rate, per, burst, concurrency),
-            throttle: OnceLock::new(),
-        }
-    }
-
     /// Waits for this call's start under the key hashed by [`key_hash`] (inside a stack of
     /// attributes). Not generic, so keyed functions share one copy of the future.
     pub fn acquire(&'static self, hash: u64) -> impl Future<Output = crate::KeyedPermit> {
@@ -189,9 +182,8 @@ impl KeyedThrottleCell {
     }
 
     fn get(&'static self) -> &'static KeyedThrottle {
-        let (rate, per, burst, concurrency) = self.args;
-        self.throttle
-            .get_or_init(|| KeyedThrottle::new(move || throttle(rate, per, burst, concurrency)))
+        self.limiter
+            .get_or_init(|| KeyedThrottle::new(move || self.throttle()))
     }
 }
 
