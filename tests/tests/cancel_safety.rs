@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::Duration;
 
-use async_dsl::{Pool, Throttle, repeat};
+use async_dsl::{Pool, Throttle, repeat, throttled};
 use support::{ms_since, poll_then_drop, settle, sleep_ms};
 use tokio::time::Instant;
 
@@ -144,5 +144,57 @@ async fn a_dropped_group_drops_every_branch() {
             ["dropped a", "dropped b"],
             "dropped after {polls} polls"
         );
+    }
+}
+
+// One call at a time, and starts as close together as the clock can tell.
+#[throttled(rate = 4000000000, concurrency = 1)]
+async fn one_at_a_time(ms: u64) {
+    sleep_ms(ms).await;
+}
+
+#[throttled(rate = 4000000000, concurrency = 1, key = tenant)]
+async fn one_at_a_time_per_tenant(tenant: u32, ms: u64) {
+    let _ = tenant;
+    sleep_ms(ms).await;
+}
+
+/// A `#[throttled]` call (plain and keyed) dropped after any of its polls while it waits for
+/// its place takes nothing: the next call starts as soon as the holder ends.
+#[tokio::test(start_paused = true)]
+async fn a_dropped_throttled_call_frees_its_place() {
+    for polls in 0..4 {
+        let holder = tokio::spawn(one_at_a_time(50));
+        settle().await; // the holder has the place
+        let start = Instant::now();
+        assert!(!poll_then_drop(one_at_a_time(100), polls).await);
+        holder.await.unwrap();
+        one_at_a_time(10).await;
+        assert_eq!(ms_since(start), 60, "dropped after {polls} polls");
+
+        let holder = tokio::spawn(one_at_a_time_per_tenant(1, 50));
+        settle().await;
+        let start = Instant::now();
+        assert!(!poll_then_drop(one_at_a_time_per_tenant(1, 100), polls).await);
+        holder.await.unwrap();
+        one_at_a_time_per_tenant(1, 10).await;
+        assert_eq!(ms_since(start), 60, "keyed, dropped after {polls} polls");
+    }
+}
+
+// Its own limiter: tests run at once, and one limiter serves a function in the process.
+#[throttled(rate = 4000000000, concurrency = 1)]
+async fn one_at_a_time_alone(ms: u64) {
+    sleep_ms(ms).await;
+}
+
+/// Dropped while its body runs, the call frees its place at once.
+#[tokio::test(start_paused = true)]
+async fn a_throttled_call_dropped_in_its_body_frees_its_place() {
+    for polls in 1..4 {
+        let start = Instant::now();
+        assert!(!poll_then_drop(one_at_a_time_alone(100), polls).await);
+        one_at_a_time_alone(10).await;
+        assert_eq!(ms_since(start), 10, "dropped after {polls} polls");
     }
 }
