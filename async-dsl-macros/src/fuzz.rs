@@ -185,6 +185,35 @@ fn trailing_comma(input: &TokenStream, at: usize, extra: &str) -> bool {
     extra == "," && at == input.clone().into_iter().count()
 }
 
+/// Inserts each piece at each top-level place of `input` (whose expansion is `expansion`)
+/// and asserts that `expand` reports it or expands differently; returns how many it tried.
+fn insertions_are_reported_or_seen(
+    input: &TokenStream,
+    expansion: &TokenStream,
+    what: &str,
+    expand: impl Fn(TokenStream) -> TokenStream,
+) -> usize {
+    let expected = expansion.to_string();
+    let len = input.clone().into_iter().count();
+    let mut tried = 0;
+    for piece in PIECES {
+        let extra = TokenStream::from_str(piece).unwrap();
+        for at in 0..=len {
+            if trailing_comma(input, at, piece) {
+                continue;
+            }
+            let mutated = inserted(input, at, &extra);
+            let out = expand(mutated.clone());
+            tried += 1;
+            assert!(
+                is_error(&out) || out.to_string() != expected,
+                "`{piece}` inserted into `{what}` vanished: `{mutated}` expands as `{what}` does"
+            );
+        }
+    }
+    tried
+}
+
 /// Every token is consumed or reported: one piece inserted anywhere into a valid invocation
 /// either is reported or changes the expansion; it is never dropped without a word.
 #[test]
@@ -192,28 +221,14 @@ fn an_inserted_token_never_vanishes_from_a_group() {
     let mut tried = 0;
     for valid in VALID {
         let input = TokenStream::from_str(valid).unwrap();
-        let len = input.clone().into_iter().count();
         for kind in MACROS {
             let expansion = crate::expand::group::expand(kind, input.clone());
             if is_error(&expansion) {
                 continue; // not valid for this macro
             }
-            let expected = expansion.to_string();
-            for piece in PIECES {
-                let extra = TokenStream::from_str(piece).unwrap();
-                for at in 0..=len {
-                    if trailing_comma(&input, at, piece) {
-                        continue;
-                    }
-                    let mutated = inserted(&input, at, &extra);
-                    let out = crate::expand::group::expand(kind, mutated.clone());
-                    tried += 1;
-                    assert!(
-                        is_error(&out) || out.to_string() != expected,
-                        "`{piece}` inserted into `{valid}` vanished: `{mutated}` expands as `{valid}` does"
-                    );
-                }
-            }
+            tried += insertions_are_reported_or_seen(&input, &expansion, valid, |mutated| {
+                crate::expand::group::expand(kind, mutated)
+            });
         }
     }
     assert!(tried > 10_000, "only {tried} insertions were tried");
@@ -258,23 +273,10 @@ fn an_inserted_token_never_vanishes_from_attribute_arguments() {
             !is_error(&expansion),
             "`#[{attr}({valid})]` is valid: {expansion}"
         );
-        let expected = expansion.to_string();
-        let len = args.clone().into_iter().count();
-        for piece in PIECES {
-            let extra = TokenStream::from_str(piece).unwrap();
-            for at in 0..=len {
-                if trailing_comma(&args, at, piece) {
-                    continue;
-                }
-                let mutated = inserted(&args, at, &extra);
-                let out = expand_attr(attr, mutated.clone(), item.clone());
-                tried += 1;
-                assert!(
-                    is_error(&out) || out.to_string() != expected,
-                    "`{piece}` inserted into `#[{attr}({valid})]` vanished: `{mutated}`"
-                );
-            }
-        }
+        let what = format!("#[{attr}({valid})]");
+        tried += insertions_are_reported_or_seen(&args, &expansion, &what, |mutated| {
+            expand_attr(attr, mutated, item.clone())
+        });
     }
     assert!(tried > 2_000, "only {tried} insertions were tried");
 }

@@ -15,40 +15,36 @@ const GIVE_UP: usize = 1_000_000;
 /// at least one first poll.
 const MOST_ROUNDS: usize = 129 * 16;
 
-/// Spawns `busy`, which loops until `stop` is set (or it gives up), counting rounds, then a
-/// task that sets `stop`; returns the rounds `busy` ran before it saw the other task's work.
-async fn rounds_until_the_other_task_runs<F, Fut>(busy: F) -> usize
+/// On a `LocalSet`, spawns a task that runs `round` in a loop, counting rounds, until it
+/// sees that a second task, spawned after it, has run (or it gives up); returns the rounds it
+/// ran. A loop that never yields never lets the second task run.
+async fn rounds_until_the_other_task_runs<F, Fut>(round: F) -> usize
 where
-    F: FnOnce(Arc<AtomicBool>, Arc<AtomicUsize>) -> Fut,
-    Fut: Future<Output = ()> + 'static,
+    F: Fn() -> Fut + 'static,
+    Fut: Future<Output = ()>,
 {
+    let local = tokio::task::LocalSet::new();
     let stop = Arc::new(AtomicBool::new(false));
     let rounds = Arc::new(AtomicUsize::new(0));
-    let looping = tokio::task::spawn_local(busy(Arc::clone(&stop), Arc::clone(&rounds)));
-    let flag = Arc::clone(&stop);
-    tokio::task::spawn_local(async move { flag.store(true, Ordering::SeqCst) });
-    looping.await.unwrap();
+    let (flag, counter) = (Arc::clone(&stop), Arc::clone(&rounds));
+    let looping = local.spawn_local(async move {
+        while !flag.load(Ordering::SeqCst) && counter.load(Ordering::SeqCst) < GIVE_UP {
+            round().await;
+            counter.fetch_add(1, Ordering::SeqCst);
+        }
+    });
+    local.spawn_local(async move { stop.store(true, Ordering::SeqCst) });
+    local.run_until(looping).await.unwrap();
     rounds.load(Ordering::SeqCst)
-}
-
-fn going(stop: &AtomicBool, rounds: &AtomicUsize) -> bool {
-    !stop.load(Ordering::SeqCst) && rounds.load(Ordering::SeqCst) < GIVE_UP
 }
 
 #[tokio::test]
 async fn a_loop_of_ready_races_lets_other_tasks_run() {
-    let local = tokio::task::LocalSet::new();
-    let rounds = local
-        .run_until(rounds_until_the_other_task_runs(
-            |stop, rounds| async move {
-                while going(&stop, &rounds) {
-                    let won = race! { a => async { 1 }, b => async { 2 } }.await;
-                    assert!(won == 1 || won == 2);
-                    rounds.fetch_add(1, Ordering::SeqCst);
-                }
-            },
-        ))
-        .await;
+    let rounds = rounds_until_the_other_task_runs(|| async {
+        let won = race! { a => async { 1 }, b => async { 2 } }.await;
+        assert!(won == 1 || won == 2);
+    })
+    .await;
     assert!(rounds < GIVE_UP, "the loop never let the other task run");
     assert!(
         rounds <= MOST_ROUNDS,
@@ -58,30 +54,17 @@ async fn a_loop_of_ready_races_lets_other_tasks_run() {
 
 #[tokio::test]
 async fn loops_of_ready_joins_and_fan_outs_let_other_tasks_run() {
-    let local = tokio::task::LocalSet::new();
-    let joins = local
-        .run_until(rounds_until_the_other_task_runs(
-            |stop, rounds| async move {
-                while going(&stop, &rounds) {
-                    let (a, b) = parallel!(async { 1 }, async { 2 }).await;
-                    assert_eq!(a + b, 3);
-                    rounds.fetch_add(1, Ordering::SeqCst);
-                }
-            },
-        ))
-        .await;
+    let joins = rounds_until_the_other_task_runs(|| async {
+        let (a, b) = parallel!(async { 1 }, async { 2 }).await;
+        assert_eq!(a + b, 3);
+    })
+    .await;
     assert!(joins <= MOST_ROUNDS, "joins: yielded after {joins} rounds");
-    let fan_outs = local
-        .run_until(rounds_until_the_other_task_runs(
-            |stop, rounds| async move {
-                while going(&stop, &rounds) {
-                    let all: Vec<u32> = parallel! { for n in 0..3u32 => async move { n } }.await;
-                    assert_eq!(all.len(), 3);
-                    rounds.fetch_add(1, Ordering::SeqCst);
-                }
-            },
-        ))
-        .await;
+    let fan_outs = rounds_until_the_other_task_runs(|| async {
+        let all: Vec<u32> = parallel! { for n in 0..3u32 => async move { n } }.await;
+        assert_eq!(all.len(), 3);
+    })
+    .await;
     assert!(
         fan_outs <= MOST_ROUNDS,
         "fan-outs: yielded after {fan_outs} rounds"

@@ -193,6 +193,7 @@ fn main() {
         .nth(1)
         .map(|r| r.parse().expect("ROUNDS is a number"))
         .unwrap_or(5);
+    assert!(rounds > 0, "ROUNDS is at least 1");
     let root = workspace_root().join("target/compile-cost");
     write_cases(&root);
     // Dependencies once, in both profiles, so the rounds time the cases alone.

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use async_dsl::{parallel, race, try_parallel};
 use async_dsl_benches::{ready, yielding};
+use tokio::join;
 
 /// A waker that records a wake with one atomic store.
 struct Flag(AtomicBool);
@@ -66,11 +67,32 @@ macro_rules! bench {
     };
 }
 
+/// `$group!` of twelve `$leaf` branches, the first fed `$i`.
+macro_rules! twelve {
+    ($group:ident, $leaf:ident, $i:expr) => {
+        $group!(
+            $leaf($i),
+            $leaf(2),
+            $leaf(3),
+            $leaf(4),
+            $leaf(5),
+            $leaf(6),
+            $leaf(7),
+            $leaf(8),
+            $leaf(9),
+            $leaf(10),
+            $leaf(11),
+            $leaf(12)
+        )
+    };
+}
+
 fn main() {
     let rounds: usize = std::env::args()
         .nth(1)
         .map(|r| r.parse().expect("ROUNDS is a number"))
         .unwrap_or(15);
+    assert!(rounds > 0, "ROUNDS is at least 1");
     let cases: Vec<(&str, Bench, Bench)> = vec![
         (
             "3 branches, ready",
@@ -79,39 +101,8 @@ fn main() {
         ),
         (
             "12 branches, ready",
-            bench!(|i| async move {
-                parallel!(
-                    ready(i),
-                    ready(2),
-                    ready(3),
-                    ready(4),
-                    ready(5),
-                    ready(6),
-                    ready(7),
-                    ready(8),
-                    ready(9),
-                    ready(10),
-                    ready(11),
-                    ready(12)
-                )
-                .await
-            }),
-            bench!(|i| async move {
-                tokio::join!(
-                    ready(i),
-                    ready(2),
-                    ready(3),
-                    ready(4),
-                    ready(5),
-                    ready(6),
-                    ready(7),
-                    ready(8),
-                    ready(9),
-                    ready(10),
-                    ready(11),
-                    ready(12)
-                )
-            }),
+            bench!(|i| async move { twelve!(parallel, ready, i).await }),
+            bench!(|i| async move { twelve!(join, ready, i) }),
         ),
         (
             "try_parallel! 3, ready",
@@ -134,39 +125,8 @@ fn main() {
         ),
         (
             "12 branches, each pending once",
-            bench!(|i| async move {
-                parallel!(
-                    yielding(i),
-                    yielding(2),
-                    yielding(3),
-                    yielding(4),
-                    yielding(5),
-                    yielding(6),
-                    yielding(7),
-                    yielding(8),
-                    yielding(9),
-                    yielding(10),
-                    yielding(11),
-                    yielding(12)
-                )
-                .await
-            }),
-            bench!(|i| async move {
-                tokio::join!(
-                    yielding(i),
-                    yielding(2),
-                    yielding(3),
-                    yielding(4),
-                    yielding(5),
-                    yielding(6),
-                    yielding(7),
-                    yielding(8),
-                    yielding(9),
-                    yielding(10),
-                    yielding(11),
-                    yielding(12)
-                )
-            }),
+            bench!(|i| async move { twelve!(parallel, yielding, i).await }),
+            bench!(|i| async move { twelve!(join, yielding, i) }),
         ),
         (
             "try_parallel! 3, pending once",
