@@ -194,10 +194,20 @@ impl KeyedThrottleCell {
 pub fn throttled<F: Future>(cell: &'static ThrottleCell, body: F) -> Throttled<F> {
     Throttled {
         cell,
-        acquire: None,
-        permit: None,
+        stage: Stage::Waiting(None),
         body,
     }
+}
+
+/// Where a [`Throttled`] call is.
+#[derive(Debug)]
+enum Stage {
+    /// Waiting for its start (the wait begins at the first poll).
+    Waiting(Option<crate::limit::Acquire<'static>>),
+    /// Started: the body runs with the permit held.
+    Running { _permit: crate::Permit },
+    /// The body ended and the permit is released.
+    Done,
 }
 
 pin_project_lite::pin_project! {
@@ -208,13 +218,12 @@ pin_project_lite::pin_project! {
     /// # Cancel safety
     /// Dropped while it waits, it gives its place back and takes no slot (see
     /// [`Acquire`](crate::Acquire)); dropped while the body runs, the body is dropped and
-    /// the concurrency place freed.
+    /// the concurrency place freed. Polled after it completed, it panics, as an `async fn`
+    /// does, without taking a slot.
     #[derive(Debug)]
     pub struct Throttled<F> {
         cell: &'static ThrottleCell,
-        acquire: Option<crate::limit::Acquire<'static>>,
-        // `Some` once the call has started; dropped when the body ends.
-        permit: Option<crate::Permit>,
+        stage: Stage,
         #[pin]
         body: F,
     }
@@ -228,14 +237,16 @@ impl<F: Future> Future for Throttled<F> {
         cx: &mut core::task::Context<'_>,
     ) -> core::task::Poll<F::Output> {
         let this = self.project();
-        if this.permit.is_none() {
-            let acquire = this.acquire.get_or_insert_with(|| this.cell.acquire());
+        if let Stage::Waiting(acquire) = this.stage {
+            let acquire = acquire.get_or_insert_with(|| this.cell.acquire());
             let permit = core::task::ready!(core::pin::Pin::new(acquire).poll(cx));
-            *this.acquire = None;
-            *this.permit = Some(permit);
+            *this.stage = Stage::Running { _permit: permit };
+        }
+        if matches!(this.stage, Stage::Done) {
+            panic!("a `#[throttled]` call was polled after it completed");
         }
         let output = core::task::ready!(this.body.poll(cx));
-        *this.permit = None;
+        *this.stage = Stage::Done;
         core::task::Poll::Ready(output)
     }
 }

@@ -81,11 +81,14 @@ mod tests {
         assert_eq!(draws(), first);
         super::seed(8);
         assert_ne!(draws(), first, "another seed, other draws");
-        super::seed(0);
-        assert!(
-            draws().iter().any(|&n| n != 0),
-            "seed 0 is a seed like any other"
-        );
+        for edge in [0, 1, u64::MAX] {
+            super::seed(edge);
+            let drawn = draws();
+            assert!(
+                drawn.iter().any(|&n| n != drawn[0]),
+                "seed {edge} draws like any other"
+            );
+        }
     }
 
     #[test]

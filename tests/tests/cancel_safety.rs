@@ -198,3 +198,31 @@ async fn a_throttled_call_dropped_in_its_body_frees_its_place() {
         assert_eq!(ms_since(start), 10, "dropped after {polls} polls");
     }
 }
+
+#[throttled(rate = 1)]
+async fn once_a_second() -> u32 {
+    1
+}
+
+/// Polled after it completed, a `#[throttled]` call panics, as an `async fn` does, and takes
+/// no slot: the next call starts on its own schedule.
+#[tokio::test(start_paused = true)]
+async fn a_throttled_call_polled_after_completion_panics_and_takes_no_slot() {
+    use futures::FutureExt;
+    let start = Instant::now();
+    let mut call = Box::pin(once_a_second());
+    assert_eq!((&mut call).await, 1);
+    let again = std::panic::AssertUnwindSafe(std::future::poll_fn(|cx| {
+        let _ = call.as_mut().poll(cx);
+        std::task::Poll::Ready(())
+    }))
+    .catch_unwind()
+    .await;
+    assert!(again.is_err(), "a second poll after completion panics");
+    assert_eq!(once_a_second().await, 1);
+    assert_eq!(
+        ms_since(start),
+        1_000,
+        "the next call took the second slot, not a third"
+    );
+}
