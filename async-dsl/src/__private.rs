@@ -290,4 +290,7 @@ pub fn key_hash<K: core::hash::Hash + ?Sized>(cell: &'static KeyedThrottleCell, 
     cell.get().hash(key)
 }
 
-pub use tokio::time::sleep;
+/// `#[retry]`'s wait between attempts, on the timer of the runtime polling it.
+pub async fn sleep(after: Duration) {
+    crate::option::sleep(after).await;
+}

@@ -1,7 +1,7 @@
 //! The macros, the `for` form and the bounded maps on an executor that is not Tokio's:
 //! `futures::executor`, with no Tokio runtime anywhere.
 
-use async_dsl::{parallel, race, race_ok, try_parallel};
+use async_dsl::{parallel, race, race_ok, retry, spread, throttled, try_parallel};
 use futures::executor::{LocalPool, block_on};
 use futures::task::LocalSpawnExt;
 
@@ -99,5 +99,47 @@ fn groups_and_the_for_form_run_on_smol_with_branches_woken_by_its_tasks() {
         assert_eq!(all, [0, 2, 4, 6, 8, 10]);
         let won = race! { a => smol::future::pending::<u32>(), b => double(3) }.await;
         assert_eq!(won, 6);
+    });
+}
+
+// Waits of 1 to 2 ms, so that each of these really waits, on futures-timer's thread. Only
+// outcomes are checked here; timing is tested on Tokio's paused clock elsewhere.
+
+#[throttled(rate = 1000)]
+async fn thousand_a_second(n: u32) -> u32 {
+    n
+}
+
+#[spread(period = "2ms")]
+async fn spread_out(n: u32) -> u32 {
+    n
+}
+
+#[retry(times = 2, backoff = "1ms..2ms")]
+async fn fails_twice(calls: &std::cell::Cell<u32>) -> Result<u32, String> {
+    calls.set(calls.get() + 1);
+    match calls.get() {
+        3 => Ok(3),
+        n => Err(format!("attempt {n}")),
+    }
+}
+
+#[test]
+fn attributes_that_wait_run_on_futures_executor() {
+    block_on(async {
+        let (a, b, c) = (
+            thousand_a_second(1).await,
+            thousand_a_second(2).await,
+            thousand_a_second(3).await,
+        );
+        assert_eq!(
+            (a, b, c),
+            (1, 2, 3),
+            "the later calls waited for their slots"
+        );
+        assert_eq!(spread_out::spread([1, 2, 3]).await, [1, 2, 3]);
+        let calls = std::cell::Cell::new(0);
+        assert_eq!(fails_twice(&calls).await, Ok(3));
+        assert_eq!(calls.get(), 3, "two waits between three attempts");
     });
 }

@@ -233,7 +233,7 @@ impl Throttle {
         // repeats if a caller that passed the fast-path check just before this one queued
         // took the slot first, which is arrival order too.
         while let Some(due) = self.try_take_slot(Instant::now(), arrival) {
-            tokio::time::sleep_until(due).await;
+            crate::option::sleep_until(due).await;
         }
         Permit {
             _in_flight: in_flight,

@@ -6,3 +6,4 @@ mod timeout;
 
 pub use spawn::Spawned;
 pub use timeout::Timeout;
+pub(crate) use timeout::{sleep, sleep_until};

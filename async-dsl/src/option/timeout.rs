@@ -4,7 +4,9 @@
 //! (so the paused test clock applies to it), and on `futures-timer`'s timer thread
 //! otherwise, so a timeout fires on any executor (`futures::executor::block_on`, smol, ...).
 //! Written as a choice at the first poll rather than with `futures-timer` alone: Tokio's
-//! timer is cheaper under Tokio and is the one `tokio::time::pause` controls.
+//! timer is cheaper under Tokio and is the one `tokio::time::pause` controls. The same choice
+//! serves every other wait of the crate that may run off Tokio ([`sleep`], [`sleep_until`]:
+//! the throttle's queue, `spread`'s starts, `#[retry]`'s backoff).
 
 use core::fmt;
 use core::future::Future;
@@ -41,7 +43,40 @@ pin_project! {
     }
 }
 
+/// Waits `after` on the timer of the runtime polling it (see the module docs).
+pub(crate) async fn sleep(after: Duration) {
+    expired(Deadline::start(after)).await;
+}
+
+/// Waits until `deadline` on the timer of the runtime polling it (see the module docs).
+pub(crate) async fn sleep_until(deadline: tokio::time::Instant) {
+    expired(Deadline::until(deadline)).await;
+}
+
+async fn expired(deadline: Deadline) {
+    let mut deadline = core::pin::pin!(deadline);
+    core::future::poll_fn(|cx| match deadline.as_mut().poll_expired(cx) {
+        true => Poll::Ready(()),
+        false => Poll::Pending,
+    })
+    .await;
+}
+
 impl Deadline {
+    fn until(deadline: tokio::time::Instant) -> Self {
+        match tokio::runtime::Handle::try_current() {
+            Ok(_) => Deadline::Tokio {
+                sleep: tokio::time::sleep_until(deadline),
+            },
+            // Off Tokio, Tokio's `Instant` is the system clock's.
+            Err(_) => Deadline::Thread {
+                delay: futures_timer::Delay::new(
+                    deadline.saturating_duration_since(tokio::time::Instant::now()),
+                ),
+            },
+        }
+    }
+
     fn start(after: Duration) -> Self {
         match tokio::runtime::Handle::try_current() {
             Ok(_) => Deadline::Tokio {

@@ -46,7 +46,7 @@ where
     let make = move |(i, call): (usize, M)| {
         let deadline = at(i);
         async move {
-            tokio::time::sleep_until(deadline).await;
+            crate::option::sleep_until(deadline).await;
             call().await
         }
     };
