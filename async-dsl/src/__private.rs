@@ -177,7 +177,7 @@ impl ThrottleCell {
 impl KeyedThrottleCell {
     /// Waits for this call's start under the key hashed by [`key_hash`] (inside a stack of
     /// attributes). Not generic, so keyed functions share one copy of the future.
-    pub fn acquire(&'static self, hash: u64) -> impl Future<Output = crate::KeyedPermit> {
+    pub fn acquire(&'static self, hash: u64) -> impl Future<Output = crate::limit::KeyedPermit> {
         self.get().acquire_hashed(hash)
     }
 
@@ -205,7 +205,7 @@ enum Stage {
     /// Waiting for its start (the wait begins at the first poll).
     Waiting(Option<crate::limit::Acquire<'static>>),
     /// Started: the body runs with the permit held.
-    Running { _permit: crate::Permit },
+    Running { _permit: crate::limit::Permit },
     /// The body ended and the permit is released.
     Done,
 }
