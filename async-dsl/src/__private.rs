@@ -6,7 +6,7 @@ pub use core::ops::ControlFlow;
 pub use crate::error::{AllFailed, Elapsed};
 pub use crate::fan_out::collect::{Collect, First, FirstOk, Ordered, TryOrdered};
 pub use crate::fan_out::{FanOut, IntoSource, Iter, NoProgress};
-pub use crate::group::{Biased, Fair, Group, InOrder, Order};
+pub use crate::group::{Biased, Direct, Fair, Group, InOrder, Order, SMALL};
 pub use crate::group::{
     Cons, Nil, Poller, RaceOkTail, RaceTail, SameAs, SameOk, Slots, race_cons, race_ok_cons,
 };
@@ -19,8 +19,37 @@ use core::future::Future;
 use core::time::Duration;
 use std::sync::OnceLock;
 
-/// A join: branches polled in written order.
+/// A join of at most [`SMALL`] branches: every poll polls each unfinished one, in written
+/// order.
 pub fn join<L, F, T>(slots: L, finish: F) -> impl Future<Output = T>
+where
+    L: Slots,
+    F: Fn(ControlFlow<L::Break, L::Output>) -> T,
+{
+    Direct::<L, F, InOrder>::new(slots, finish)
+}
+
+/// A race of at most [`SMALL`] branches: each poll starts at a random branch.
+pub fn race<L, F, T>(slots: L, finish: F) -> impl Future<Output = T>
+where
+    L: Slots,
+    F: Fn(ControlFlow<L::Break, L::Output>) -> T,
+{
+    Direct::<L, F, Fair>::new(slots, finish)
+}
+
+/// A race of at most [`SMALL`] branches polled in written order (`biased;`).
+pub fn race_biased<L, F, T>(slots: L, finish: F) -> impl Future<Output = T>
+where
+    L: Slots,
+    F: Fn(ControlFlow<L::Break, L::Output>) -> T,
+{
+    Direct::<L, F, Biased>::new(slots, finish)
+}
+
+/// A join of more than [`SMALL`] branches: each has its own waker, and a poll polls those
+/// woken, in written order.
+pub fn join_large<L, F, T>(slots: L, finish: F) -> impl Future<Output = T>
 where
     L: Slots,
     F: Fn(ControlFlow<L::Break, L::Output>) -> T,
@@ -28,8 +57,8 @@ where
     Group::<L, F, InOrder>::new(slots, finish)
 }
 
-/// A race: each round of polls starts at a random branch.
-pub fn race<L, F, T>(slots: L, finish: F) -> impl Future<Output = T>
+/// [`race`] for more than [`SMALL`] branches, each with its own waker.
+pub fn race_large<L, F, T>(slots: L, finish: F) -> impl Future<Output = T>
 where
     L: Slots,
     F: Fn(ControlFlow<L::Break, L::Output>) -> T,
@@ -37,8 +66,8 @@ where
     Group::<L, F, Fair>::new(slots, finish)
 }
 
-/// A race polled in written order (`biased;`).
-pub fn race_biased<L, F, T>(slots: L, finish: F) -> impl Future<Output = T>
+/// [`race_biased`] for more than [`SMALL`] branches, each with its own waker.
+pub fn race_biased_large<L, F, T>(slots: L, finish: F) -> impl Future<Output = T>
 where
     L: Slots,
     F: Fn(ControlFlow<L::Break, L::Output>) -> T,

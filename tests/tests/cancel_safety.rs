@@ -147,6 +147,55 @@ async fn a_dropped_group_drops_every_branch() {
     }
 }
 
+/// The same for a group of seventeen branches, one more than a group polls all together
+/// (its branches have wakers of their own): dropped at each of its polls in turn, it drops
+/// every branch, finished or not.
+#[tokio::test(start_paused = true)]
+async fn a_dropped_large_group_drops_every_branch() {
+    use support::Log;
+    for polls in 0..18 {
+        let log = Log::default();
+        let branch = |n: u64| {
+            let guard = log.guard(&format!("{n:02}"));
+            async move {
+                let _guard = guard;
+                // One branch finishes per tick of the clock, the last after 18 ticks.
+                sleep_ms(10 * n + 10).await;
+            }
+        };
+        let group = async_dsl::parallel!(
+            branch(0),
+            branch(1),
+            branch(2),
+            branch(3),
+            branch(4),
+            branch(5),
+            branch(6),
+            branch(7),
+            branch(8),
+            branch(9),
+            branch(10),
+            branch(11),
+            branch(12),
+            branch(13),
+            branch(14),
+            branch(15),
+            branch(170)
+        );
+        let finished = poll_then_drop(group, polls).await;
+        assert!(!finished, "unfinished after {polls} polls");
+        let mut dropped = log.events();
+        dropped.sort();
+        assert_eq!(
+            dropped.len(),
+            17,
+            "dropped after {polls} polls: {dropped:?}"
+        );
+        dropped.dedup();
+        assert_eq!(dropped.len(), 17, "each once, after {polls} polls");
+    }
+}
+
 // One call at a time, and starts as close together as the clock can tell.
 #[throttled(rate = 4000000000, concurrency = 1)]
 async fn one_at_a_time(ms: u64) {

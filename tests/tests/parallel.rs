@@ -2,7 +2,9 @@
 
 mod support;
 
-use std::sync::atomic::Ordering;
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use async_dsl::{Elapsed, parallel};
@@ -133,8 +135,14 @@ async fn dropping_the_group_drops_every_branch() {
     );
 }
 
-#[tokio::test(start_paused = true)]
-async fn a_branch_is_polled_only_when_woken() {
+/// Three branches that count their polls: one never woken, one woken ten times at once, one
+/// whose timer fires at 500 ms; and those counters.
+fn three_probes() -> (
+    impl Future<Output = ()>,
+    impl Future<Output = ()>,
+    impl Future<Output = ()>,
+    [Arc<AtomicUsize>; 3],
+) {
     let (idle, idle_polls) = counted(std::future::pending::<()>());
     let (busy, busy_polls) = counted(async {
         for _ in 0..10 {
@@ -142,23 +150,42 @@ async fn a_branch_is_polled_only_when_woken() {
         }
     });
     let (late, late_polls) = counted(sleep_ms(500));
+    (idle, busy, late, [idle_polls, busy_polls, late_polls])
+}
+
+fn polls(counters: &[Arc<AtomicUsize>; 3]) -> [usize; 3] {
+    counters.each_ref().map(|c| c.load(Ordering::SeqCst))
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_small_group_polls_every_unfinished_branch_on_each_wake() {
+    // As `tokio::join!` does: a branch's wake is the task's, and the task's poll polls every
+    // branch still running, never a finished one.
+    let (idle, busy, late, counters) = three_probes();
     let r = parallel!(timeout = "1s"; idle, busy, late).await;
     assert_eq!(r, Err(Elapsed::default()));
+    // Busy: once, then once per wake. Late: once, once with each of busy's ten wakes, then
+    // on its own timer. Idle: on every poll of the group, those twelve and the timeout's.
+    assert_eq!(polls(&counters), [13, 11, 12], "idle, busy, late");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_large_group_polls_a_branch_only_when_woken() {
+    // Seventeen branches: one more than a group polls all together.
+    let (idle, busy, late, counters) = three_probes();
+    let p = || std::future::pending::<()>();
+    let r = parallel!(timeout = "1s";
+        idle, busy, late, p(), p(), p(), p(), p(), p(), p(), p(), p(), p(), p(), p(), p(), p()
+    )
+    .await;
     assert_eq!(
-        busy_polls.load(Ordering::SeqCst),
-        11,
-        "once, then once per wake"
+        r.err(),
+        Some(Elapsed::default()),
+        "tuples of 17 have no `Debug`"
     );
-    assert_eq!(
-        late_polls.load(Ordering::SeqCst),
-        2,
-        "once, then once when its timer fired"
-    );
-    assert_eq!(
-        idle_polls.load(Ordering::SeqCst),
-        1,
-        "never woken, so never polled again"
-    );
+    // Idle: never woken, so never polled again. Busy: once, then once per wake. Late: once,
+    // then once when its timer fired.
+    assert_eq!(polls(&counters), [1, 11, 2], "idle, busy, late");
 }
 
 #[tokio::test(start_paused = true)]

@@ -183,13 +183,22 @@ fn fixed<'a>(
     };
     let arms = finish(group.kind, &pattern, &value);
     let result = Ident::new("result", span);
-    let constructor = Ident::new(
+    // Up to `SMALL_GROUP` branches, a group polls them all on each wake with the task's
+    // waker; above it, each branch has its own waker (`async_dsl`'s `group::direct`).
+    let large = if slots.len() > SMALL_GROUP {
+        "_large"
+    } else {
+        ""
+    };
+    let constructor = format_ident!(
+        "{}{}",
         match (group.kind.races(), group.biased) {
             (false, _) => "join",
             (true, false) => "race",
             (true, true) => "race_biased",
         },
-        Span::call_site(),
+        large,
+        span = Span::call_site()
     );
     quote! {
         ::async_dsl::__private::#constructor(#list, {
@@ -198,6 +207,11 @@ fn fixed<'a>(
         })
     }
 }
+
+/// The most branches a group polls all together on each wake: the runtime's
+/// `group::direct::SMALL`, which refuses to build a direct group of more (so a larger
+/// number here would not compile; a smaller one only moves the switch).
+const SMALL_GROUP: usize = 16;
 
 fn fan_out(group: &Group, form: &ForForm) -> TokenStream {
     let ForForm {

@@ -23,18 +23,27 @@ pin_project! {
     #[must_use = "futures do nothing unless you `.await` or poll them"]
     pub struct Group<L, F, O> {
         #[pin]
-        slots: L,
-        // Set by the first poll that leaves a branch pending.
-        wakers: Option<Box<WakeTable>>,
-        // Branches that have not completed yet; `DONE` once the group has resolved.
-        remaining: usize,
+        stage: Stage<L>,
         finish: F,
         order: PhantomData<O>,
     }
 }
 
-/// `remaining` of a group that has resolved (no group has `usize::MAX` branches).
-const DONE: usize = usize::MAX;
+pin_project! {
+    /// The branches and their wakers, until the group resolves and drops them all at once.
+    #[project = StageProj]
+    enum Stage<L> {
+        Running {
+            #[pin]
+            slots: L,
+            // Set by the first poll that leaves a branch pending.
+            wakers: Option<Box<WakeTable>>,
+            // Branches that have not completed yet.
+            remaining: usize,
+        },
+        Done,
+    }
+}
 
 /// The order in which a group polls its branches.
 pub trait Order {
@@ -85,9 +94,11 @@ impl<L: Slots, F, O> Group<L, F, O> {
     /// first `Break`.
     pub fn new(slots: L, finish: F) -> Self {
         Group {
-            slots,
-            wakers: None,
-            remaining: L::LEN,
+            stage: Stage::Running {
+                slots,
+                wakers: None,
+                remaining: L::LEN,
+            },
             finish,
             order: PhantomData,
         }
@@ -96,12 +107,41 @@ impl<L: Slots, F, O> Group<L, F, O> {
 
 impl<L, F, O: Order> fmt::Debug for Group<L, F, O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Group")
-            .field("branches", &std::any::type_name::<L>())
-            .field("remaining", &self.remaining)
-            .field("random_start", &O::RANDOM_START)
-            .field("written_order", &O::WRITTEN_ORDER)
-            .finish()
+        let remaining = match &self.stage {
+            Stage::Running { remaining, .. } => Some(*remaining),
+            Stage::Done => None,
+        };
+        debug_group::<L, O>(f, "Group", remaining)
+    }
+}
+
+/// What both group futures show of themselves; `remaining` is `None` once resolved.
+pub(super) fn debug_group<L, O: Order>(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    remaining: Option<usize>,
+) -> fmt::Result {
+    f.debug_struct(name)
+        .field("branches", &std::any::type_name::<L>())
+        .field("remaining", &remaining)
+        .field("random_start", &O::RANDOM_START)
+        .field("written_order", &O::WRITTEN_ORDER)
+        .finish()
+}
+
+/// Polls every branch through `poller`, in written order, or for a race starting at a random
+/// branch; stops at the first `Break`.
+#[inline]
+pub(super) fn walk<L: Slots, P: Poller<L::Break>, O: Order>(
+    mut slots: Pin<&mut L>,
+    poller: &mut P,
+) -> ControlFlow<L::Break> {
+    if O::RANDOM_START && L::LEN > 1 {
+        let start = crate::rand::below(L::LEN);
+        slots.as_mut().poll_range(0, &(start..L::LEN), poller)?;
+        slots.poll_range(0, &(0..start), poller)
+    } else {
+        slots.poll_range(0, &(0..L::LEN), poller)
     }
 }
 
@@ -115,12 +155,16 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
         let this = self.project();
-        let mut slots = this.slots;
-        let remaining = this.remaining;
-        if *remaining == DONE {
-            polled_after_completion(O::MACROS);
-        }
-        let Some(wakers) = this.wakers.as_mut() else {
+        let mut stage = this.stage;
+        let StageProj::Running {
+            mut slots,
+            wakers: table,
+            remaining,
+        } = stage.as_mut().project()
+        else {
+            polled_after_completion(O::MACROS)
+        };
+        let Some(wakers) = table.as_mut() else {
             // Tokio's task budget (see `coop`), on first polls only: a loop of groups whose
             // branches are always ready yields now and then, so it cannot starve the other
             // tasks of its runtime. A group that yields here stays unpolled.
@@ -131,28 +175,23 @@ where
                 first_wakers: &first_wakers,
                 remaining: *remaining,
             };
-            // One walk for joins; a race's walks start at a random branch.
-            let polled = if O::RANDOM_START && L::LEN > 1 {
-                let start = crate::rand::below(L::LEN);
-                match slots.as_mut().poll_range(0, &(start..L::LEN), &mut first) {
-                    ControlFlow::Continue(()) => {
-                        slots.as_mut().poll_range(0, &(0..start), &mut first)
-                    }
-                    stopped => stopped,
-                }
-            } else {
-                slots.as_mut().poll_range(0, &(0..L::LEN), &mut first)
-            };
+            let polled = walk::<L, _, O>(slots.as_mut(), &mut first);
             *remaining = first.remaining;
             if let ControlFlow::Break(early) = polled {
-                *remaining = DONE;
-                return Poll::Ready(stop(slots, this.finish, early, kept_table(first_wakers)));
+                stage.set(Stage::Done);
+                return Poll::Ready(stop(this.finish, early, kept_table(first_wakers)));
             }
             if *remaining == 0 {
-                *remaining = DONE;
-                return Poll::Ready(complete(slots, this.finish, kept_table(first_wakers)));
+                let outputs = slots.take_all();
+                stage.set(Stage::Done);
+                return Poll::Ready(complete(
+                    outputs,
+                    this.finish,
+                    kept_table(first_wakers),
+                    O::MACROS,
+                ));
             }
-            *this.wakers = Some(table_after_first_poll(first_wakers, cx.waker(), L::LEN));
+            *table = Some(table_after_first_poll(first_wakers, cx.waker(), L::LEN));
             return Poll::Pending;
         };
 
@@ -172,14 +211,17 @@ where
         // Before the table is given back, so its buffer is reused by the next group too.
         wakers.recycle(due);
         if let Some(early) = early {
-            *remaining = DONE;
-            return Poll::Ready(stop(slots, this.finish, early, this.wakers.take()));
+            let wakers = table.take();
+            stage.set(Stage::Done);
+            return Poll::Ready(stop(this.finish, early, wakers));
         }
         if *remaining > 0 {
             return Poll::Pending;
         }
-        *remaining = DONE;
-        Poll::Ready(complete(slots, this.finish, this.wakers.take()))
+        let wakers = table.take();
+        let outputs = slots.take_all();
+        stage.set(Stage::Done);
+        Poll::Ready(complete(outputs, this.finish, wakers, O::MACROS))
     }
 }
 
@@ -213,7 +255,7 @@ impl<B> Poller<B> for FirstPoll<'_, '_> {
 /// A group is a future: polled again after it resolved, it panics, as `tokio::join!`'s do.
 #[cold]
 #[inline(never)]
-fn polled_after_completion(macros: &str) -> ! {
+pub(super) fn polled_after_completion(macros: &str) -> ! {
     panic!("a {macros} future was polled after it completed; a group resolves once")
 }
 
@@ -260,14 +302,12 @@ fn due_round(
     due
 }
 
-/// Ends the group early: every other branch is dropped before the result is handed over.
-fn stop<L: Slots, T>(
-    mut slots: Pin<&mut L>,
-    finish: &impl Fn(ControlFlow<L::Break, L::Output>) -> T,
-    early: L::Break,
+/// Ends the group early, once every branch is dropped.
+fn stop<B, K, T>(
+    finish: &impl Fn(ControlFlow<B, K>) -> T,
+    early: B,
     wakers: Option<Box<WakeTable>>,
 ) -> T {
-    slots.as_mut().clear_all();
     // After the branches are gone, so that the table is reused only if none kept a waker.
     if let Some(wakers) = wakers {
         wakers.give_back();
@@ -275,17 +315,18 @@ fn stop<L: Slots, T>(
     finish(ControlFlow::Break(early))
 }
 
-/// Ends the group with every kept output.
-fn complete<L: Slots, T>(
-    slots: Pin<&mut L>,
-    finish: &impl Fn(ControlFlow<L::Break, L::Output>) -> T,
+/// Ends the group with every kept output, once every branch is dropped.
+fn complete<B, K, T>(
+    outputs: Option<K>,
+    finish: &impl Fn(ControlFlow<B, K>) -> T,
     wakers: Option<Box<WakeTable>>,
+    macros: &str,
 ) -> T {
     if let Some(wakers) = wakers {
         wakers.give_back();
     }
-    match slots.take_all() {
+    match outputs {
         Some(outputs) => finish(ControlFlow::Continue(outputs)),
-        None => panic!("`async_dsl` group polled after it completed"),
+        None => polled_after_completion(macros),
     }
 }

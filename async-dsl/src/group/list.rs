@@ -114,8 +114,6 @@ pub trait Slots {
     ) -> ControlFlow<Self::Break>;
     /// Takes every kept output; `None` unless every slot completed normally.
     fn take_all(self: Pin<&mut Self>) -> Option<Self::Output>;
-    /// Drops every branch now.
-    fn clear_all(self: Pin<&mut Self>);
 }
 
 impl<S: Slot, S2, R> Slots for Cons<S, Cons<S2, R>>
@@ -158,12 +156,6 @@ where
         let head = this.head.take()?;
         Some((head, this.tail.take_all()?))
     }
-
-    fn clear_all(self: Pin<&mut Self>) {
-        let this = self.project();
-        this.head.clear();
-        this.tail.clear_all();
-    }
 }
 
 /// The last slot of a list fixes nothing about the others; `Nil` only ends the list.
@@ -196,9 +188,5 @@ impl<S: Slot> Slots for Cons<S, Nil> {
 
     fn take_all(self: Pin<&mut Self>) -> Option<Self::Output> {
         Some((self.project().head.take()?, ()))
-    }
-
-    fn clear_all(self: Pin<&mut Self>) {
-        self.project().head.clear();
     }
 }

@@ -8,10 +8,12 @@
 //! chose, and hands the outputs, or the first early stop, to the expansion's finishing
 //! closure.
 
+mod direct;
 mod future;
 mod list;
 mod slot;
 
+pub use direct::{Direct, SMALL};
 pub use future::{Biased, Fair, Group, InOrder, Order};
 pub use list::{
     Cons, Nil, Poller, RaceOkTail, RaceTail, SameAs, SameOk, Slots, race_cons, race_ok_cons,

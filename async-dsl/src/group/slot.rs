@@ -22,13 +22,12 @@ pub trait Slot {
     type Output;
     /// What the branch hands over when it ends the group early.
     type Break;
-    /// Polls the branch. `Ready` only on the poll that completes it; a completed or cleared
-    /// slot returns `Pending`.
+    /// Polls the branch. `Ready` only on the poll that completes it; a slot that completed
+    /// normally returns `Pending`. A slot that ended the group (`Break`) is never polled
+    /// again: the group drops every slot at once.
     fn poll_slot(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<ControlFlow<Self::Break>>;
     /// Takes the kept output, if the branch completed normally and it was not taken yet.
     fn take(self: Pin<&mut Self>) -> Option<Self::Output>;
-    /// Drops the branch's future or output now.
-    fn clear(self: Pin<&mut Self>);
 }
 
 pin_project! {
@@ -127,10 +126,6 @@ impl<F: Future> Slot for JoinSlot<F> {
 
     fn take(self: Pin<&mut Self>) -> Option<F::Output> {
         self.project().state.take()
-    }
-
-    fn clear(self: Pin<&mut Self>) {
-        self.project().state.set(State::Gone);
     }
 }
 
@@ -231,21 +226,22 @@ where
     fn take(self: Pin<&mut Self>) -> Option<OkOf<F>> {
         self.project().state.take()?.into_result().ok()
     }
-
-    fn clear(self: Pin<&mut Self>) {
-        self.project().state.set(State::Gone);
-    }
 }
 
-slot_type! {
-    /// A `race!` branch: its output ends the group.
-    RaceSlot<F> holds Infallible
+pin_project! {
+    /// A `race!` branch: its output ends the group. It holds its future alone, as `select!`
+    /// does: it is never polled after it completed, since the group then drops every branch.
+    #[derive(Debug)]
+    pub struct RaceSlot<F> {
+        #[pin]
+        future: F,
+    }
 }
 
 impl<F: Future> RaceSlot<F> {
     /// Wraps a branch future.
     pub fn new(future: F) -> Self {
-        Self::from_future(future)
+        RaceSlot { future }
     }
 }
 
@@ -253,23 +249,13 @@ impl<F: Future> Slot for RaceSlot<F> {
     type Output = Infallible;
     type Break = F::Output;
 
+    #[inline]
     fn poll_slot(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<ControlFlow<F::Output>> {
-        let mut state = self.project().state;
-        match ready!(state.as_mut().poll_future(cx)) {
-            Some(output) => {
-                state.set(State::Gone);
-                Poll::Ready(ControlFlow::Break(output))
-            }
-            None => Poll::Pending,
-        }
+        self.project().future.poll(cx).map(ControlFlow::Break)
     }
 
     fn take(self: Pin<&mut Self>) -> Option<Infallible> {
         None
-    }
-
-    fn clear(self: Pin<&mut Self>) {
-        self.project().state.set(State::Gone);
     }
 }
 
@@ -315,9 +301,5 @@ where
 
     fn take(self: Pin<&mut Self>) -> Option<ErrOf<F>> {
         self.project().state.take()?.into_result().err()
-    }
-
-    fn clear(self: Pin<&mut Self>) {
-        self.project().state.set(State::Gone);
     }
 }

@@ -46,44 +46,58 @@ fn run<F: std::future::Future>(future: F, flag: &Arc<Flag>, waker: &Waker) -> F:
     }
 }
 
-type Bench = fn(&Arc<Flag>, &Waker, u64);
+/// Where a case runs: the minimal executor above, or a current-thread Tokio runtime (one
+/// task awaiting the groups one after another).
+enum Exec {
+    Minimal(Arc<Flag>, Waker),
+    Tokio(tokio::runtime::Runtime),
+}
+
+type Bench = fn(&Exec, u64);
 
 const ITERS: u64 = 100_000;
 
-fn time(bench: Bench, flag: &Arc<Flag>, waker: &Waker) -> Duration {
+fn time(bench: Bench, exec: &Exec) -> Duration {
     let start = Instant::now();
-    bench(flag, waker, ITERS);
+    bench(exec, ITERS);
     start.elapsed()
 }
 
 macro_rules! bench {
     ($body:expr) => {
-        |flag: &Arc<Flag>, waker: &Waker, iters: u64| {
-            for i in 0..iters {
-                let i = black_box(i);
-                let _ = black_box(run($body(i), flag, waker));
+        |exec: &Exec, iters: u64| match exec {
+            Exec::Minimal(flag, waker) => {
+                for i in 0..iters {
+                    let _ = black_box(run($body(black_box(i)), flag, waker));
+                }
             }
+            Exec::Tokio(rt) => rt.block_on(async {
+                for i in 0..iters {
+                    let _ = black_box($body(black_box(i)).await);
+                }
+            }),
         }
     };
 }
 
-/// `$group!` of twelve `$leaf` branches, the first fed `$i`.
+/// `$group!` of `$leaf` branches, the first fed `$i`, the others the numbers listed.
+macro_rules! many {
+    ($group:ident, $leaf:ident, $i:expr; $($n:literal)*) => {
+        $group!($leaf($i), $($leaf($n)),*)
+    };
+}
+
+/// Twelve branches.
 macro_rules! twelve {
     ($group:ident, $leaf:ident, $i:expr) => {
-        $group!(
-            $leaf($i),
-            $leaf(2),
-            $leaf(3),
-            $leaf(4),
-            $leaf(5),
-            $leaf(6),
-            $leaf(7),
-            $leaf(8),
-            $leaf(9),
-            $leaf(10),
-            $leaf(11),
-            $leaf(12)
-        )
+        many!($group, $leaf, $i; 2 3 4 5 6 7 8 9 10 11 12)
+    };
+}
+
+/// Seventeen: one more than a group polls all together on each wake.
+macro_rules! seventeen {
+    ($group:ident, $leaf:ident, $i:expr) => {
+        many!($group, $leaf, $i; 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17)
     };
 }
 
@@ -129,6 +143,11 @@ fn main() {
             bench!(|i| async move { twelve!(join, yielding, i) }),
         ),
         (
+            "17 branches, each pending once",
+            bench!(|i| async move { seventeen!(parallel, yielding, i).await }),
+            bench!(|i| async move { seventeen!(join, yielding, i) }),
+        ),
+        (
             "try_parallel! 3, pending once",
             bench!(|i| async move {
                 try_parallel!(ok(yielding(i)), ok(yielding(2)), ok(yielding(3))).await
@@ -147,25 +166,42 @@ fn main() {
     ];
     let flag = Arc::new(Flag(AtomicBool::new(false)));
     let waker = Waker::from(Arc::clone(&flag));
-    let mut best = vec![(Duration::MAX, Duration::MAX); cases.len()];
+    let execs = [
+        Exec::Minimal(flag, waker),
+        Exec::Tokio(
+            tokio::runtime::Builder::new_current_thread()
+                .build()
+                .expect("runtime"),
+        ),
+    ];
+    // Per case and executor: (ours, tokio's).
+    let mut best = vec![[(Duration::MAX, Duration::MAX); 2]; cases.len()];
     for _ in 0..rounds {
         for ((_, ours, theirs), best) in cases.iter().zip(&mut best) {
-            best.0 = best.0.min(time(*ours, &flag, &waker));
-            best.1 = best.1.min(time(*theirs, &flag, &waker));
+            for (exec, best) in execs.iter().zip(best) {
+                best.0 = best.0.min(time(*ours, exec));
+                best.1 = best.1.min(time(*theirs, exec));
+            }
         }
     }
     println!(
-        "minimal executor (wake = one atomic store), {ITERS} runs per round, fastest of {rounds} rounds\n"
+        "{ITERS} runs per round, fastest of {rounds} rounds; minimal executor: wake = one \
+         atomic store; Tokio: a current-thread runtime, one task\n"
     );
-    println!("| case | ours ns | tokio ns | ratio |");
-    println!("|---|---:|---:|---:|");
-    for ((name, _, _), (ours, theirs)) in cases.iter().zip(best) {
-        let per = |d: Duration| d.as_secs_f64() * 1e9 / ITERS as f64;
-        let (ours, theirs) = (per(ours), per(theirs));
-        println!(
-            "| {name} | {ours:.1} | {theirs:.1} | {:.2} |",
-            ours / theirs
-        );
+    println!(
+        "| case | ours ns | tokio ns | ratio | ours ns, Tokio rt | tokio ns, Tokio rt | ratio, Tokio rt |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    let per = |d: Duration| d.as_secs_f64() * 1e9 / ITERS as f64;
+    for ((name, _, _), best) in cases.iter().zip(best) {
+        let cells: Vec<String> = best
+            .iter()
+            .map(|&(ours, theirs)| {
+                let (ours, theirs) = (per(ours), per(theirs));
+                format!("{ours:.1} | {theirs:.1} | {:.2}", ours / theirs)
+            })
+            .collect();
+        println!("| {name} | {} |", cells.join(" | "));
     }
 }
 
