@@ -60,6 +60,7 @@
 //!
 //! Joins poll in written order. Races start each round of polls at a random branch, so that
 //! no branch wins ties by its position, or poll in written order with `biased;`.
+#![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
 
 // The map of these modules, and the rules that hold across them, is ARCHITECTURE.md.

@@ -7,7 +7,7 @@ use std::any::Any;
 use std::future::Future;
 use std::hint::black_box;
 use std::pin::Pin;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_dsl::{parallel, race};
 use async_dsl_benches::{drive, fan_out, ready, runtime, yielding};
@@ -116,9 +116,60 @@ fn for_form(c: &mut Criterion) {
     peers!("for 1M ready", 1_000_000u64, ready);
 }
 
+/// Awaits `iters` futures from `make`, one after another, in one task of `rt`.
+fn timed<F: Future>(rt: &tokio::runtime::Runtime, iters: u64, make: impl Fn() -> F) -> Duration {
+    rt.block_on(async {
+        let start = Instant::now();
+        for _ in 0..iters {
+            black_box(make().await);
+        }
+        start.elapsed()
+    })
+}
+
+/// The same groups awaited by one task of a current-thread Tokio runtime, so each wake goes
+/// through Tokio's scheduler (and its task budget): ours against the tokio macro.
+fn on_tokio(c: &mut Criterion) {
+    let rt = runtime();
+    macro_rules! pair {
+        ($name:literal, $ours_name:literal, $ours:expr, $theirs_name:literal, $theirs:expr) => {{
+            let mut g = c.benchmark_group($name);
+            g.bench_function($ours_name, |b| {
+                b.iter_custom(|iters| timed(&rt, iters, || $ours))
+            });
+            g.bench_function($theirs_name, |b| {
+                b.iter_custom(|iters| timed(&rt, iters, || async { $theirs }))
+            });
+            g.finish();
+        }};
+    }
+    macro_rules! joins {
+        ($name:literal, $leaf:ident, $($n:literal)*) => {
+            pair!(
+                $name,
+                "async_dsl parallel!",
+                parallel!($($leaf(black_box($n))),*),
+                "tokio::join!",
+                tokio::join!($($leaf(black_box($n))),*)
+            )
+        };
+    }
+    joins!("join 3 ready, Tokio runtime", ready, 1 2 3);
+    joins!("join 3 yield, Tokio runtime", yielding, 1 2 3);
+    joins!("join 12 yield, Tokio runtime", yielding, 1 2 3 4 5 6 7 8 9 10 11 12);
+    let y = |n| yielding(black_box(n));
+    pair!(
+        "race 2 yield, Tokio runtime",
+        "async_dsl race!",
+        race!(y(1), y(2)),
+        "tokio::select!",
+        tokio::select! { v = y(1) => v, v = y(2) => v }
+    );
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2));
-    targets = join, race, for_form
+    targets = join, race, on_tokio, for_form
 }
 criterion_main!(benches);

@@ -3,7 +3,9 @@
 
 use std::future::Future;
 use std::pin::{Pin, pin};
-use std::task::{Context, Poll, Waker};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll, Wake, Waker};
 
 /// Returns `Pending` once (waking itself at once), then `Ready`: one trip through the
 /// wake machinery, without a runtime.
@@ -18,6 +20,56 @@ impl Future for YieldOnce {
         }
         self.0 = true;
         cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
+
+/// Branches that finish one after another, each woken by the one before: the worst case for
+/// a group that polls every unfinished branch on each wake (n wakes, about n²/2 branch polls),
+/// and the case per-branch wakers exist for. Leg `i` of `n` finishes `n - 1 - i`th, so in
+/// written order each wake's leg is polled after the legs still waiting.
+#[derive(Debug)]
+pub struct Relay {
+    turn: std::cell::Cell<usize>,
+    wakers: std::cell::RefCell<Vec<Option<Waker>>>,
+}
+
+impl Relay {
+    /// A relay of `n` legs.
+    pub fn new(n: usize) -> Self {
+        Relay {
+            turn: std::cell::Cell::new(0),
+            wakers: std::cell::RefCell::new(vec![None; n]),
+        }
+    }
+
+    /// Leg `i`.
+    pub fn leg(&self, i: usize) -> Leg<'_> {
+        Leg { relay: self, i }
+    }
+}
+
+/// One leg of a [`Relay`].
+#[derive(Debug)]
+pub struct Leg<'a> {
+    relay: &'a Relay,
+    i: usize,
+}
+
+impl Future for Leg<'_> {
+    type Output = usize;
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<usize> {
+        let mut wakers = self.relay.wakers.borrow_mut();
+        let n = wakers.len();
+        let turn = self.relay.turn.get();
+        if turn == n - 1 - self.i {
+            self.relay.turn.set(turn + 1);
+            if let Some(next) = self.i.checked_sub(1).and_then(|j| wakers[j].take()) {
+                next.wake();
+            }
+            return Poll::Ready(self.i);
+        }
+        wakers[self.i] = Some(cx.waker().clone());
         Poll::Pending
     }
 }
@@ -39,16 +91,66 @@ pub async fn yielding_unit(_: u64) {
     YieldOnce::default().await;
 }
 
-/// Polls `future` to completion on this thread with a no-op waker: measures the combinator,
-/// not an executor.
-pub fn drive<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-            return output;
+/// The minimal executor: a waker whose wake is one atomic store, and a loop that polls again
+/// only after a wake. What a runtime adds to a wake is the same for every peer, so this
+/// measures the combinator.
+#[derive(Debug)]
+pub struct Minimal {
+    flag: Arc<Flag>,
+    waker: Waker,
+}
+
+/// The minimal executor's wake flag.
+#[derive(Debug)]
+struct Flag(AtomicBool);
+
+impl Wake for Flag {
+    fn wake(self: Arc<Self>) {
+        self.0.store(true, Ordering::Release);
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.0.store(true, Ordering::Release);
+    }
+}
+
+impl Default for Minimal {
+    fn default() -> Self {
+        let flag = Arc::new(Flag(AtomicBool::new(false)));
+        Minimal {
+            waker: Waker::from(Arc::clone(&flag)),
+            flag,
         }
     }
+}
+
+impl Minimal {
+    /// Polls `future` to completion, polling again only after a wake.
+    ///
+    /// # Panics
+    /// If a poll returns `Pending` without a wake: every leaf here wakes before it does.
+    #[inline]
+    pub fn run<F: Future>(&self, future: F) -> F::Output {
+        let mut future = pin!(future);
+        let mut cx = Context::from_waker(&self.waker);
+        loop {
+            if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+                return output;
+            }
+            assert!(
+                self.flag.0.swap(false, Ordering::Acquire),
+                "a poll returned Pending without a wake"
+            );
+        }
+    }
+}
+
+/// Runs `future` on this thread's [`Minimal`] executor.
+pub fn drive<F: Future>(future: F) -> F::Output {
+    thread_local! {
+        static EXECUTOR: Minimal = Minimal::default();
+    }
+    EXECUTOR.with(|executor| executor.run(future))
 }
 
 /// A single-threaded Tokio runtime for the peers that need one.

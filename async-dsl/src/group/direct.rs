@@ -143,18 +143,18 @@ where
 
 /// Polls each unfinished slot with the task's context and counts completions. A slot that
 /// completed earlier answers `Pending` at once.
-struct Each<'a, 'b> {
-    cx: &'a mut Context<'b>,
-    remaining: u32,
+pub(super) struct Each<'a, 'b, N> {
+    pub(super) cx: &'a mut Context<'b>,
+    pub(super) remaining: N,
 }
 
-impl<B> Poller<B> for Each<'_, '_> {
+impl<B, N: Copy + core::ops::SubAssign + From<u8>> Poller<B> for Each<'_, '_, N> {
     #[inline]
     fn poll<S: Slot<Break = B>>(&mut self, _: usize, slot: Pin<&mut S>) -> ControlFlow<B> {
         match slot.poll_slot(self.cx) {
             Poll::Pending => ControlFlow::Continue(()),
             Poll::Ready(ControlFlow::Continue(())) => {
-                self.remaining -= 1;
+                self.remaining -= N::from(1);
                 ControlFlow::Continue(())
             }
             Poll::Ready(ControlFlow::Break(early)) => ControlFlow::Break(early),

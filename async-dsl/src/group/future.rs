@@ -9,17 +9,20 @@ use core::task::{Context, Poll, Waker, ready};
 
 use pin_project_lite::pin_project;
 
+use super::direct::Each;
 use super::list::{Poller, Slots};
-use super::slot::Slot;
-use crate::wake::{FirstPollWakers, WakeTable, rotate_at_random};
+use crate::wake::{WakeTable, rotate_at_random};
 
 pin_project! {
     /// Runs a list of branch slots concurrently on the polling task and hands the result to a
     /// finishing function.
     ///
-    /// Each branch has its own waker, and a poll re-polls only the branches woken since the
-    /// last one, in the [`Order`] `O` gives. A group whose branches all finish in its first poll
-    /// allocates nothing; one that waits borrows a spare waker table of its thread.
+    /// For groups of more than [`SMALL`](super::SMALL) branches. The first poll polls every
+    /// branch with the task's waker, as a small group does, so a group whose branches all
+    /// finish at once allocates nothing. The first wake cannot tell which branch woke, so its
+    /// poll polls every unfinished branch again, this time each with a waker of its own from
+    /// a spare table of the thread; from then on a poll re-polls only the branches woken
+    /// since the last one, in the [`Order`] `O` gives.
     #[must_use = "futures do nothing unless you `.await` or poll them"]
     pub struct Group<L, F, O> {
         #[pin]
@@ -36,10 +39,12 @@ pin_project! {
         Running {
             #[pin]
             slots: L,
-            // Set by the first poll that leaves a branch pending.
+            // Set by the first wake.
             wakers: Option<Box<WakeTable>>,
             // Branches that have not completed yet.
             remaining: usize,
+            // Whether the group was polled before.
+            started: bool,
         },
         Done,
     }
@@ -98,6 +103,7 @@ impl<L: Slots, F, O> Group<L, F, O> {
                 slots,
                 wakers: None,
                 remaining: L::LEN,
+                started: false,
             },
             finish,
             order: PhantomData,
@@ -160,40 +166,41 @@ where
             mut slots,
             wakers: table,
             remaining,
+            started,
         } = stage.as_mut().project()
         else {
             polled_after_completion(O::MACROS)
         };
-        let Some(wakers) = table.as_mut() else {
+        if !*started {
             // Tokio's task budget (see `coop`), on first polls only: a loop of groups whose
             // branches are always ready yields now and then, so it cannot starve the other
             // tasks of its runtime. A group that yields here stays unpolled.
             ready!(crate::coop::poll_proceed(cx));
-            // First poll: every branch, each with a borrowed waker (see `borrowed`).
-            let first_wakers = FirstPollWakers::new(cx.waker(), L::LEN);
-            let mut first = FirstPoll {
-                first_wakers: &first_wakers,
+            *started = true;
+            // First poll: every branch with the task's waker, as a small group does, so a
+            // group whose branches finish at once takes no table.
+            let mut each = Each {
+                cx,
                 remaining: *remaining,
             };
-            let polled = walk::<L, _, O>(slots.as_mut(), &mut first);
-            *remaining = first.remaining;
-            if let ControlFlow::Break(early) = polled {
-                stage.set(Stage::Done);
-                return Poll::Ready(stop(this.finish, early, kept_table(first_wakers)));
-            }
-            if *remaining == 0 {
-                let outputs = slots.take_all();
-                stage.set(Stage::Done);
-                return Poll::Ready(complete(
-                    outputs,
-                    this.finish,
-                    kept_table(first_wakers),
-                    O::MACROS,
-                ));
-            }
-            *table = Some(table_after_first_poll(first_wakers, cx.waker(), L::LEN));
-            return Poll::Pending;
-        };
+            let polled = walk::<L, _, O>(slots.as_mut(), &mut each);
+            *remaining = each.remaining;
+            return match polled {
+                ControlFlow::Break(early) => {
+                    stage.set(Stage::Done);
+                    Poll::Ready(stop(this.finish, early, None))
+                }
+                ControlFlow::Continue(()) if *remaining == 0 => {
+                    let outputs = slots.take_all();
+                    stage.set(Stage::Done);
+                    Poll::Ready(complete(outputs, this.finish, None, O::MACROS))
+                }
+                ControlFlow::Continue(()) => Poll::Pending,
+            };
+        }
+        // The first wake: which branch woke is unknown (they all hold the task's waker), so
+        // this round polls every one, each with its own waker from now on.
+        let wakers = table.get_or_insert_with(|| every_branch_due(L::LEN));
 
         let due = due_round(wakers, cx.waker(), O::WRITTEN_ORDER, O::RANDOM_START);
         let mut early = None;
@@ -225,29 +232,6 @@ where
     }
 }
 
-/// Polls each branch of a first poll with its borrowed waker and counts completions.
-struct FirstPoll<'a, 'w> {
-    first_wakers: &'a FirstPollWakers<'w>,
-    remaining: usize,
-}
-
-impl<B> Poller<B> for FirstPoll<'_, '_> {
-    #[inline]
-    fn poll<S: Slot<Break = B>>(&mut self, index: usize, mut slot: Pin<&mut S>) -> ControlFlow<B> {
-        match self
-            .first_wakers
-            .poll(index, |cx| slot.as_mut().poll_slot(cx))
-        {
-            Poll::Pending => ControlFlow::Continue(()),
-            Poll::Ready(ControlFlow::Continue(())) => {
-                self.remaining -= 1;
-                ControlFlow::Continue(())
-            }
-            Poll::Ready(ControlFlow::Break(early)) => ControlFlow::Break(early),
-        }
-    }
-}
-
 // The steps of a poll that do not depend on the branches, out of line: a group's `poll` is
 // generated once per call site, and these need not be (`benches/src/bin/compile_cost.rs`
 // measures what a group costs to build).
@@ -259,24 +243,11 @@ pub(super) fn polled_after_completion(macros: &str) -> ! {
     panic!("a {macros} future was polled after it completed; a group resolves once")
 }
 
-/// The table a branch of the first poll kept a waker of, if any.
+/// A table for a group's first wake, with every branch scheduled.
 #[inline(never)]
-fn kept_table(first_wakers: FirstPollWakers<'_>) -> Option<Box<WakeTable>> {
-    first_wakers.into_parts().0
-}
-
-/// After a first poll that left branches pending: the table their wakers come from from now
-/// on, with the branches woken during that poll scheduled.
-#[inline(never)]
-fn table_after_first_poll(
-    first_wakers: FirstPollWakers<'_>,
-    parent: &Waker,
-    len: usize,
-) -> Box<WakeTable> {
-    let (kept, woken) = first_wakers.into_parts();
-    let mut wakers = kept.unwrap_or_else(|| WakeTable::take(len));
-    wakers.register(parent);
-    for index in woken {
+fn every_branch_due(len: usize) -> Box<WakeTable> {
+    let mut wakers = WakeTable::take(len);
+    for index in 0..len {
         wakers.schedule(index);
     }
     wakers

@@ -128,7 +128,8 @@ impl WakeTable {
         }
     }
 
-    /// A waker for slot `index` that may be kept.
+    /// A waker for slot `index` that may be kept (the tests hold one as a branch would).
+    #[cfg(test)]
     pub(crate) fn waker(&self, index: usize) -> Waker {
         futures_util::task::waker(Arc::clone(&self.slots[index]))
     }

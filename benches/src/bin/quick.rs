@@ -7,49 +7,17 @@
 //! Use it before a change to the hot path lands; the criterion suite is the record.
 
 use std::hint::black_box;
-use std::pin::pin;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
+use async_dsl::__private::{join, join_large};
 use async_dsl::{parallel, race, try_parallel};
-use async_dsl_benches::{ready, yielding};
+use async_dsl_benches::{Minimal, Relay, ready, yielding};
 use tokio::join;
-
-/// A waker that records a wake with one atomic store.
-struct Flag(AtomicBool);
-
-impl Wake for Flag {
-    fn wake(self: Arc<Self>) {
-        self.0.store(true, Ordering::Release);
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        self.0.store(true, Ordering::Release);
-    }
-}
-
-/// Polls `future` to completion, polling again only after a wake.
-fn run<F: std::future::Future>(future: F, flag: &Arc<Flag>, waker: &Waker) -> F::Output {
-    let mut future = pin!(future);
-    let mut cx = Context::from_waker(waker);
-    loop {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-            return output;
-        }
-        // Every leaf here wakes before it returns `Pending`.
-        assert!(
-            flag.0.swap(false, Ordering::Acquire),
-            "a poll returned Pending without a wake"
-        );
-    }
-}
 
 /// Where a case runs: the minimal executor above, or a current-thread Tokio runtime (one
 /// task awaiting the groups one after another).
 enum Exec {
-    Minimal(Arc<Flag>, Waker),
+    Minimal(Minimal),
     Tokio(tokio::runtime::Runtime),
 }
 
@@ -66,9 +34,9 @@ fn time(bench: Bench, exec: &Exec) -> Duration {
 macro_rules! bench {
     ($body:expr) => {
         |exec: &Exec, iters: u64| match exec {
-            Exec::Minimal(flag, waker) => {
+            Exec::Minimal(executor) => {
                 for i in 0..iters {
-                    let _ = black_box(run($body(black_box(i)), flag, waker));
+                    let _ = black_box(executor.run($body(black_box(i))));
                 }
             }
             Exec::Tokio(rt) => rt.block_on(async {
@@ -99,6 +67,43 @@ macro_rules! seventeen {
     ($group:ident, $leaf:ident, $i:expr) => {
         many!($group, $leaf, $i; 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17)
     };
+}
+
+/// A list of join slots, as the macros build one.
+macro_rules! slots {
+    () => { async_dsl::__private::Nil };
+    ($head:expr $(, $rest:expr)*) => {
+        async_dsl::__private::Cons::new(async_dsl::__private::JoinSlot::new($head), slots!($($rest),*))
+    };
+}
+
+/// Sixteen join slots of `$leaf`, the first fed `$i`.
+macro_rules! sixteen_slots {
+    ($leaf:ident, $i:expr) => {
+        slots!(
+            $leaf($i),
+            $leaf(2),
+            $leaf(3),
+            $leaf(4),
+            $leaf(5),
+            $leaf(6),
+            $leaf(7),
+            $leaf(8),
+            $leaf(9),
+            $leaf(10),
+            $leaf(11),
+            $leaf(12),
+            $leaf(13),
+            $leaf(14),
+            $leaf(15),
+            $leaf(16)
+        )
+    };
+}
+
+/// Join slots of the legs of relay `$r` listed.
+macro_rules! legs {
+    ($r:ident; $($n:literal)*) => { slots!($($r.leg($n)),*) };
 }
 
 fn main() {
@@ -164,18 +169,95 @@ fn main() {
             }),
         ),
     ];
-    let flag = Arc::new(Flag(AtomicBool::new(false)));
-    let waker = Waker::from(Arc::clone(&flag));
     let execs = [
-        Exec::Minimal(flag, waker),
+        Exec::Minimal(Minimal::default()),
         Exec::Tokio(
             tokio::runtime::Builder::new_current_thread()
                 .build()
                 .expect("runtime"),
         ),
     ];
-    // Per case and executor: (ours, tokio's).
-    let mut best = vec![[(Duration::MAX, Duration::MAX); 2]; cases.len()];
+    println!(
+        "{ITERS} runs per round, fastest of {rounds} rounds; minimal executor: wake = one \
+         atomic store; Tokio: a current-thread runtime, one task\n"
+    );
+    table(
+        "| case | ours ns | tokio ns | ratio | ours ns, Tokio rt | tokio ns, Tokio rt | ratio, Tokio rt |",
+        &cases,
+        &execs,
+        rounds,
+    );
+    // The two ways a group can wait, at one size: what `SMALL` in `group/direct.rs` rests on.
+    println!("\nOne group, both ways of waiting (minimal executor):\n");
+    let ways: Vec<(&str, Bench, Bench)> = vec![
+        (
+            "4 branches, each pending once",
+            bench!(|i| async move {
+                join(
+                    slots!(yielding(i), yielding(2), yielding(3), yielding(4)),
+                    drop,
+                )
+                .await
+            }),
+            bench!(|i| async move {
+                join_large(
+                    slots!(yielding(i), yielding(2), yielding(3), yielding(4)),
+                    drop,
+                )
+                .await
+            }),
+        ),
+        (
+            "16 branches, each pending once",
+            bench!(|i| async move { join(sixteen_slots!(yielding, i), drop).await }),
+            bench!(|i| async move { join_large(sixteen_slots!(yielding, i), drop).await }),
+        ),
+        (
+            "4 branches woken one after another",
+            bench!(|_| async move {
+                let r = Relay::new(4);
+                join(legs!(r; 0 1 2 3), drop).await
+            }),
+            bench!(|_| async move {
+                let r = Relay::new(4);
+                join_large(legs!(r; 0 1 2 3), drop).await
+            }),
+        ),
+        (
+            "8 branches woken one after another",
+            bench!(|_| async move {
+                let r = Relay::new(8);
+                join(legs!(r; 0 1 2 3 4 5 6 7), drop).await
+            }),
+            bench!(|_| async move {
+                let r = Relay::new(8);
+                join_large(legs!(r; 0 1 2 3 4 5 6 7), drop).await
+            }),
+        ),
+        (
+            "16 branches woken one after another",
+            bench!(|_| async move {
+                let r = Relay::new(16);
+                join(legs!(r; 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15), drop).await
+            }),
+            bench!(|_| async move {
+                let r = Relay::new(16);
+                join_large(legs!(r; 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15), drop).await
+            }),
+        ),
+    ];
+    table(
+        "| case | every branch on each wake ns | per-branch wakers ns | ratio |",
+        &ways,
+        &execs[..1],
+        rounds,
+    );
+}
+
+/// Runs `cases` on each of `execs`, interleaved, and prints each side's fastest round.
+fn table(header: &str, cases: &[(&str, Bench, Bench)], execs: &[Exec], rounds: usize) {
+    // Per case and executor: (ours, the other's).
+    let mut best = vec![vec![(Duration::MAX, Duration::MAX); execs.len()]; cases.len()];
     for _ in 0..rounds {
         for ((_, ours, theirs), best) in cases.iter().zip(&mut best) {
             for (exec, best) in execs.iter().zip(best) {
@@ -184,14 +266,8 @@ fn main() {
             }
         }
     }
-    println!(
-        "{ITERS} runs per round, fastest of {rounds} rounds; minimal executor: wake = one \
-         atomic store; Tokio: a current-thread runtime, one task\n"
-    );
-    println!(
-        "| case | ours ns | tokio ns | ratio | ours ns, Tokio rt | tokio ns, Tokio rt | ratio, Tokio rt |"
-    );
-    println!("|---|---:|---:|---:|---:|---:|---:|");
+    println!("{header}");
+    println!("|---{}|", "|---:".repeat(3 * execs.len()));
     let per = |d: Duration| d.as_secs_f64() * 1e9 / ITERS as f64;
     for ((name, _, _), best) in cases.iter().zip(best) {
         let cells: Vec<String> = best
