@@ -46,6 +46,23 @@ fn throttle_overhead(c: &mut Criterion) {
             })
         })
     });
+    // Governor reads a TSC clock (quanta); on the standard library's clock, which ours uses
+    // so that it follows Tokio's (pausable) time, governor's check costs this.
+    let on_std_clock = RateLimiter::direct_with_clock(
+        Quota::per_second(NonZeroU32::MAX),
+        governor::clock::MonotonicClock,
+    );
+    g.bench_function("governor check, std clock", |b| {
+        b.iter(|| {
+            drive(async {
+                let _ = black_box(on_std_clock.check());
+                plain(black_box(1)).await
+            })
+        })
+    });
+    g.bench_function("std Instant::now", |b| {
+        b.iter(|| black_box(std::time::Instant::now()))
+    });
     g.bench_function("governor until_ready", |b| {
         b.iter(|| {
             drive(async {

@@ -40,10 +40,11 @@ use crate::sync::AtomicU64;
 /// ```
 #[derive(Debug)]
 pub struct Throttle {
-    /// Time between two starts: `per / rate`.
-    interval: Duration,
-    /// How far ahead of its theoretical time a call may start: `interval * (burst - 1)`.
-    tolerance: Duration,
+    /// Time between two starts, `per / rate`, in nanoseconds.
+    interval: u64,
+    /// How far ahead of its theoretical time a call may start, `interval * (burst - 1)`, in
+    /// nanoseconds.
+    tolerance: u64,
     /// Where `next` counts from, on Tokio's clock (so paused-clock tests hold).
     origin: Instant,
     /// The theoretical arrival time of the next call, as nanoseconds after `origin` plus one;
@@ -91,14 +92,16 @@ impl fmt::Debug for Acquire<'_> {
 impl Future for Acquire<'_> {
     type Output = Permit;
 
+    #[inline]
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Permit> {
         let throttle = self.throttle;
         let slow = match &mut self.slow {
             Some(slow) => slow,
             None => {
                 if throttle.in_flight.is_none() && throttle.waiting.load(Ordering::Acquire) == 0 {
-                    let arrival = Instant::now();
-                    if throttle.try_take_slot(arrival, arrival).is_none() {
+                    // One clock read, for both the check and the charge.
+                    let arrival = throttle.ticks(Instant::now());
+                    if throttle.try_take_tick(arrival, arrival).is_none() {
                         return Poll::Ready(Permit { _in_flight: None });
                     }
                 }
@@ -138,8 +141,8 @@ impl Throttle {
     /// ```
     pub fn new(rate: NonZeroU32, per: Duration) -> Self {
         Throttle {
-            interval: per / rate.get(),
-            tolerance: Duration::ZERO,
+            interval: nanos(per / rate.get()),
+            tolerance: 0,
             origin: Instant::now(),
             next: AtomicU64::new(0),
             waiting: AtomicUsize::new(0),
@@ -160,7 +163,7 @@ impl Throttle {
     /// ```
     pub fn burst(mut self, burst: NonZeroU32) -> Self {
         // Saturates: a burst too large to express is simply unbounded.
-        self.tolerance = self.interval.saturating_mul(burst.get() - 1);
+        self.tolerance = self.interval.saturating_mul(u64::from(burst.get() - 1));
         self
     }
 
@@ -214,9 +217,9 @@ impl Throttle {
             None => None,
         };
         // Nobody waiting: take the slot with one compare-and-swap if it is due.
-        let arrival = Instant::now();
+        let arrival = self.ticks(Instant::now());
         if self.waiting.load(Ordering::Acquire) == 0
-            && self.try_take_slot(arrival, arrival).is_none()
+            && self.try_take_tick(arrival, arrival).is_none()
         {
             return Permit {
                 _in_flight: in_flight,
@@ -252,26 +255,30 @@ impl Throttle {
     /// A caller that comes after a quiet spell longer than a tick restarts the schedule from
     /// its arrival, so with `burst` 1 a quiet spell never lets two calls start at once.
     fn try_take_slot(&self, now: Instant, arrival: Instant) -> Option<Instant> {
-        let (now, arrival) = (self.ticks(now), self.ticks(arrival));
-        let interval = nanos(self.interval);
+        self.try_take_tick(self.ticks(now), self.ticks(arrival))
+    }
+
+    /// [`Throttle::try_take_slot`] with both instants already in the encoding of `next`.
+    #[inline]
+    fn try_take_tick(&self, now: u64, arrival: u64) -> Option<Instant> {
         let mut current = self.next.load(Ordering::Acquire);
         loop {
             let next = if current == 0 {
-                now.saturating_add(interval)
+                now.saturating_add(self.interval)
             } else {
-                let due = current.saturating_sub(nanos(self.tolerance)).max(1);
+                let due = current.saturating_sub(self.tolerance).max(1);
                 if due > now {
                     return Some(self.origin + Duration::from_nanos(due - 1));
                 }
                 // A caller at most one tick late to its slot is charged from the slot; one
                 // that comes after a longer quiet spell starts the schedule afresh from its
                 // arrival, so a quiet spell never lets two calls start at once with burst 1.
-                let charged = if current.saturating_add(nanos(LATENESS_SLACK)) >= arrival {
+                let charged = if current.saturating_add(LATENESS_SLACK_NANOS) >= arrival {
                     current
                 } else {
                     arrival
                 };
-                charged.saturating_add(interval)
+                charged.saturating_add(self.interval)
             };
             match self.next.compare_exchange_weak(
                 current,
@@ -286,6 +293,7 @@ impl Throttle {
     }
 
     /// `at` in the encoding of `next`: nanoseconds after `origin`, plus one.
+    #[inline]
     fn ticks(&self, at: Instant) -> u64 {
         nanos(at.saturating_duration_since(self.origin)).saturating_add(1)
     }
@@ -312,13 +320,19 @@ impl Drop for Waiting<'_> {
     }
 }
 
+/// `duration` in nanoseconds, saturating (in u64 arithmetic: `as_nanos` would go through
+/// u128).
+#[inline]
 fn nanos(duration: Duration) -> u64 {
-    u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX)
+    duration
+        .as_secs()
+        .saturating_mul(1_000_000_000)
+        .saturating_add(u64::from(duration.subsec_nanos()))
 }
 
 /// How late after its slot a caller may arrive and still be charged from the slot: one tick
-/// of Tokio's timer.
-const LATENESS_SLACK: Duration = Duration::from_millis(1);
+/// of Tokio's timer (1 ms), in nanoseconds.
+const LATENESS_SLACK_NANOS: u64 = 1_000_000;
 
 /// Loom models of the slot taken with one compare-and-swap (run by `.ci/run` under
 /// `--cfg async_dsl_loom`).
