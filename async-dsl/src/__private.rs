@@ -12,7 +12,9 @@ pub use crate::group::{
 };
 pub use crate::group::{IsResult, JoinSlot, RaceOkSlot, RaceSlot, Slot, TrySlot};
 use crate::limit::{KeyedThrottle, Throttle};
-pub use crate::option::{Spawned, Timeout};
+#[cfg(feature = "tokio")]
+pub use crate::option::Spawned;
+pub use crate::option::Timeout;
 pub use crate::schedule::Backoff;
 
 use core::future::Future;
@@ -118,6 +120,7 @@ where
 
 /// The `spawn;` option: the bounds stand here so that a branch that is not `Send + 'static`
 /// is reported at the branch.
+#[cfg(feature = "tokio")]
 pub fn spawn<F>(future: F) -> Spawned<F>
 where
     F: Future + Send + 'static,
@@ -125,6 +128,25 @@ where
 {
     Spawned::new(future)
 }
+
+/// The `spawn;` option without the `tokio` feature: a compile error at the branch that says
+/// which feature to enable (no type implements [`TokioFeature`] then).
+#[cfg(not(feature = "tokio"))]
+pub fn spawn<F>(future: F) -> F
+where
+    F: Future + TokioFeature,
+{
+    future
+}
+
+/// Implemented by nothing: the bound of [`spawn`] without the `tokio` feature.
+#[cfg(not(feature = "tokio"))]
+#[diagnostic::on_unimplemented(
+    message = "`spawn;` runs branches as Tokio tasks and needs async-dsl's `tokio` feature",
+    label = "spawned because of `spawn;`",
+    note = "enable the feature (it is on by default): `async-dsl = {{ version = \"0.1\", features = [\"tokio\"] }}`, or remove `spawn;` to run the branches on the polling task"
+)]
+pub trait TokioFeature {}
 
 /// A `race!` arm with a mapping: `name => future => map`.
 pub fn map<F: Future, M: FnOnce(F::Output) -> T, T>(

@@ -249,6 +249,7 @@ pub use async_dsl_macros::spread;
 ///
 /// The same without the attribute: see [`Batcher`](crate::Batcher).
 #[doc(inline)]
+#[cfg(feature = "tokio")]
 pub use async_dsl_macros::batched;
 
 /// Gives the `#[spread]` and `#[batched]` methods of an `impl` block their companions, as

@@ -40,10 +40,31 @@ pub(crate) fn poll_proceed(cx: &mut Context<'_>) -> Poll<()> {
 }
 
 // Out of line: the asking polls are one in `EVERY`.
+#[cfg(feature = "tokio")]
 #[cold]
 #[inline(never)]
 fn spend(cx: &mut Context<'_>) -> Poll<()> {
     let coop = std::task::ready!(tokio::task::coop::poll_proceed(cx));
     coop.made_progress();
     Poll::Ready(())
+}
+
+/// Without the `tokio` feature there is no Tokio runtime to share a budget with.
+#[cfg(not(feature = "tokio"))]
+fn spend(_: &mut Context<'_>) -> Poll<()> {
+    Poll::Ready(())
+}
+
+/// Whether a Tokio runtime is polling this thread's work (never, without the `tokio`
+/// feature): the timer choice of every wait (`option::timeout`) rests on it.
+#[inline]
+pub(crate) fn in_tokio_runtime() -> bool {
+    #[cfg(feature = "tokio")]
+    {
+        tokio::runtime::Handle::try_current().is_ok()
+    }
+    #[cfg(not(feature = "tokio"))]
+    {
+        false
+    }
 }

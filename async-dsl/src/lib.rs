@@ -52,19 +52,32 @@
 //! # How it runs
 //! Every macro evaluates its branch expressions where it stands, like function arguments,
 //! and produces a future; nothing is polled until that future is. Branches run concurrently
-//! on the task that polls it (no `Send` or `'static` bound, so they may borrow locals), each
-//! with its own waker: a branch is polled again only after it was woken, so a wake costs
-//! O(1) however many branches there are. A group whose branches finish in its first poll
-//! allocates nothing. Dropping the future drops every unfinished branch. A panic in a branch
-//! reaches the caller.
+//! on the task that polls it (no `Send` or `'static` bound, so they may borrow locals). A
+//! group of up to 16 branches waits as `tokio::join!` does: each branch gets the task's
+//! waker, and each poll polls every branch not yet finished. Larger groups and the `for` form
+//! give each branch a waker of its own from the first wake on, so a branch is polled again
+//! only after it was woken and a wake costs O(1) however many branches there are. A group
+//! whose branches finish in its first poll allocates nothing. Dropping the future drops every
+//! unfinished branch. A panic in a branch reaches the caller.
 //!
-//! Joins poll in written order. Races start each round of polls at a random branch, so that
-//! no branch wins ties by its position, or poll in written order with `biased;`.
+//! Joins poll in written order. Races start each poll at a random branch, so that no branch
+//! wins ties by its position, or poll in written order with `biased;`.
+//!
+//! # Features
+//! - `tokio` (on by default): `spawn;`, [`Task`], [`go`], [`Scope`], [`Pool`], [`repeat`],
+//!   [`Batcher`] and `#[batched]`, Tokio's timer for every wait inside a Tokio runtime, and a
+//!   share of Tokio's task budget. Without it the macros, the `for` form, the maps,
+//!   [`Throttle`], `#[throttled]`, `#[spread]`, `#[retry]` and `timeout` run on any executor,
+//!   waiting on `futures-timer`'s thread, and the forms above are compile errors that name
+//!   the feature. (Tokio's `sync` and `time` types stay a dependency either way: the throttle
+//!   queues on them, and neither needs a Tokio runtime.)
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
 
 // The map of these modules, and the rules that hold across them, is ARCHITECTURE.md.
 mod attributes;
+#[cfg(feature = "tokio")]
 pub mod batch;
 mod coop;
 mod error;
@@ -75,13 +88,17 @@ mod option;
 mod rand;
 mod schedule;
 mod sync;
+#[cfg(feature = "tokio")]
 mod task;
 mod wake;
 
 #[doc(hidden)]
 pub mod __private;
 
-pub use attributes::{batched, companions, retry, spread, throttled, timeout};
+#[cfg(feature = "tokio")]
+pub use attributes::batched;
+pub use attributes::{companions, retry, spread, throttled, timeout};
+#[cfg(feature = "tokio")]
 pub use batch::{BatchError, Batcher};
 pub use error::{AllFailed, Elapsed};
 pub use fan_out::collect;
@@ -90,7 +107,10 @@ pub use fan_out::{
 };
 pub use limit::{Acquire, KeyedPermit, KeyedThrottle, Permit, Throttle};
 pub use rand::seed;
-pub use schedule::{Backoff, Repeat, repeat, spread};
+pub use schedule::{Backoff, spread};
+#[cfg(feature = "tokio")]
+pub use schedule::{Repeat, repeat};
+#[cfg(feature = "tokio")]
 pub use task::{
     CancellationToken, JobHandle, Pool, PoolClosed, Scope, ScopeError, Task, TaskError, go,
     go_named, panic_message, set_panic_handler,

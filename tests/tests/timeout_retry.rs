@@ -49,6 +49,20 @@ async fn timeout_turns_any_other_output_into_a_result() {
     assert_eq!(infallible(2_000).await, Err(Elapsed::default()));
 }
 
+// Its error type is `Elapsed` itself: the expansion's conversion is then the identity, and
+// the workspace's clippy run (-D warnings) checks that it reports nothing in user code.
+#[timeout("100ms")]
+async fn elapsed_is_the_error(ms: u64) -> Result<u64, Elapsed> {
+    sleep_ms(ms).await;
+    Ok(ms)
+}
+
+#[tokio::test(start_paused = true)]
+async fn timeout_with_elapsed_as_the_error_type_returns_it() {
+    assert_eq!(elapsed_is_the_error(50).await, Ok(50));
+    assert_eq!(elapsed_is_the_error(500).await, Err(Elapsed::default()));
+}
+
 thread_local! {
     static ATTEMPTS: RefCell<Vec<u128>> = const { RefCell::new(Vec::new()) };
 }

@@ -6,7 +6,7 @@
 //! `&str` that such a call names. It also reads the runtime's
 //! `#[diagnostic::on_unimplemented(..)]` messages, which the macros' expansions rely on. A
 //! message's fixed parts (the text between `{..}` placeholders) must each appear in some
-//! `tests/ui/*.stderr`. Run with `--nocapture` to see each message and the cases that show it.
+//! `tests/ui/*.stderr` (or `no-tokio/tests/ui/*.stderr`, for the build without Tokio). Run with `--nocapture` to see each message and the cases that show it.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -47,8 +47,10 @@ fn every_macro_message_has_a_compile_fail_case() {
     for file in rust_files(&root.join("async-dsl/src")) {
         messages.extend(messages_in(&root, &file, Collect::Diagnostics));
     }
-    let cases: Vec<(String, String)> = fs::read_dir(root.join("ui-tests/tests/ui"))
-        .unwrap()
+    // The cases built without the `tokio` feature live in their own workspace.
+    let cases: Vec<(String, String)> = ["ui-tests/tests/ui", "no-tokio/tests/ui"]
+        .iter()
+        .flat_map(|dir| fs::read_dir(root.join(dir)).unwrap())
         .map(|entry| entry.unwrap().path())
         .filter(|path| path.extension().is_some_and(|e| e == "stderr"))
         .map(|path| {

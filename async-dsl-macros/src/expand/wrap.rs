@@ -136,7 +136,13 @@ fn build(function: &mut ItemFn, layers: Vec<Layer>) -> TokenStream {
                 // (`elapsed` written in both places at call-site hygiene: the argument takes
                 // the error type's span, which rustc then underlines.)
                 let convert = quote_spanned!(error.span()=> ::core::convert::From::from(elapsed));
-                let into = quote!(|elapsed| #convert);
+                // Allowed: for an error type that is `Elapsed` itself the conversion is the
+                // identity, which clippy would report in the user's code.
+                let into = quote!({
+                    #[allow(clippy::useless_conversion)]
+                    let into = |elapsed| #convert;
+                    into
+                });
                 quote!(::async_dsl::__private::timeout_into(#after, #block, #into))
             } else {
                 let inner = output.clone();

@@ -64,12 +64,12 @@ async fn expired(deadline: Deadline) {
 
 impl Deadline {
     fn until(deadline: tokio::time::Instant) -> Self {
-        match tokio::runtime::Handle::try_current() {
-            Ok(_) => Deadline::Tokio {
+        match crate::coop::in_tokio_runtime() {
+            true => Deadline::Tokio {
                 sleep: tokio::time::sleep_until(deadline),
             },
             // Off Tokio, Tokio's `Instant` is the system clock's.
-            Err(_) => Deadline::Thread {
+            false => Deadline::Thread {
                 delay: futures_timer::Delay::new(
                     deadline.saturating_duration_since(tokio::time::Instant::now()),
                 ),
@@ -78,11 +78,11 @@ impl Deadline {
     }
 
     fn start(after: Duration) -> Self {
-        match tokio::runtime::Handle::try_current() {
-            Ok(_) => Deadline::Tokio {
+        match crate::coop::in_tokio_runtime() {
+            true => Deadline::Tokio {
                 sleep: tokio::time::sleep(after),
             },
-            Err(_) => Deadline::Thread {
+            false => Deadline::Thread {
                 delay: futures_timer::Delay::new(after),
             },
         }

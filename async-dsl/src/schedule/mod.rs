@@ -3,9 +3,11 @@
 //! exponential waits between the attempts of `#[retry]`).
 
 mod backoff;
+#[cfg(feature = "tokio")]
 mod repeat;
 mod spread;
 
 pub use backoff::Backoff;
+#[cfg(feature = "tokio")]
 pub use repeat::{Repeat, repeat};
 pub use spread::spread;

@@ -128,12 +128,6 @@ impl WakeTable {
         }
     }
 
-    /// A waker for slot `index` that may be kept (the tests hold one as a branch would).
-    #[cfg(test)]
-    pub(crate) fn waker(&self, index: usize) -> Waker {
-        futures_util::task::waker(Arc::clone(&self.slots[index]))
-    }
-
     /// The slots due for a poll, each once: slots `0..64` in index order, then the others,
     /// those the group scheduled first. Hand the buffer back with [`WakeTable::recycle`].
     pub(crate) fn take_due(&mut self) -> Vec<u32> {
@@ -283,7 +277,7 @@ mod tests {
     fn a_table_is_reused_only_when_none_of_its_wakers_is_held_elsewhere() {
         let held = WakeTable::take(2);
         let held_shared = Arc::as_ptr(&held.shared);
-        let escaped = held.waker(1);
+        let escaped = held.poll_slot(1, |cx| cx.waker().clone());
         held.give_back();
         let fresh = WakeTable::take(2);
         assert_ne!(
@@ -294,7 +288,7 @@ mod tests {
         drop(escaped);
 
         let fresh_shared = Arc::as_ptr(&fresh.shared);
-        fresh.waker(0).wake_by_ref();
+        fresh.poll_slot(0, |cx| cx.waker().clone()).wake_by_ref();
         fresh.give_back();
         let mut reused = WakeTable::take(3);
         assert_eq!(
@@ -312,7 +306,9 @@ mod tests {
     #[test]
     fn slots_past_the_mask_are_listed_in_wake_order_each_once() {
         let mut table = WakeTable::idle(70);
-        let wakers: Vec<Waker> = (0..70).map(|i| table.waker(i)).collect();
+        let wakers: Vec<Waker> = (0..70)
+            .map(|i| table.poll_slot(i, |cx| cx.waker().clone()))
+            .collect();
         wakers[69].wake_by_ref();
         wakers[3].wake_by_ref();
         wakers[66].wake_by_ref();

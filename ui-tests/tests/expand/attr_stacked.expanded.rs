@@ -67,7 +67,11 @@ pub fn call(q: u32) -> impl ::core::future::Future<Output = Result<u32, Error>> 
                 }
             }
         },
-        |elapsed| ::core::convert::From::from(elapsed),
+        {
+            #[allow(clippy::useless_conversion)]
+            let into = |elapsed| ::core::convert::From::from(elapsed);
+            into
+        },
     )
 }
 pub fn count() -> impl ::core::future::Future<

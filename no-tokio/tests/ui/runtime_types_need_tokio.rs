@@ -1,0 +1,3 @@
+use async_dsl::{Pool, Scope, Task};
+
+fn main() {}
