@@ -156,6 +156,7 @@ fn on_tokio(c: &mut Criterion) {
     }
     joins!("join 3 ready, Tokio runtime", ready, 1 2 3);
     joins!("join 3 yield, Tokio runtime", yielding, 1 2 3);
+    joins!("join 12 ready, Tokio runtime", ready, 1 2 3 4 5 6 7 8 9 10 11 12);
     joins!("join 12 yield, Tokio runtime", yielding, 1 2 3 4 5 6 7 8 9 10 11 12);
     let y = |n| yielding(black_box(n));
     pair!(

@@ -1,8 +1,10 @@
 //! The ratio table of the core path in well under a minute, without `cargo bench`:
-//! `cargo run --release -p async-dsl-benches --bin quick [-- ROUNDS]`.
+//! `cargo run --release -p async-dsl-benches --bin quick [-- ROUNDS [CASE]]` (CASE: only the
+//! cases whose name contains it, to profile one).
 //!
 //! Each case runs our group and the tokio macro it replaces on a minimal executor whose wake
-//! is one atomic store (what a runtime adds is the same for both sides). Rounds interleave the
+//! is one atomic store (what a runtime adds is the same for both sides), then on a
+//! current-thread Tokio runtime. Rounds interleave the
 //! cases, and each side's fastest round counts (noise on a shared machine only adds time).
 //! Use it before a change to the hot path lands; the criterion suite is the record.
 
@@ -112,7 +114,8 @@ fn main() {
         .map(|r| r.parse().expect("ROUNDS is a number"))
         .unwrap_or(15);
     assert!(rounds > 0, "ROUNDS is at least 1");
-    let cases: Vec<(&str, Bench, Bench)> = vec![
+    let only = std::env::args().nth(2).unwrap_or_default();
+    let mut cases: Vec<(&str, Bench, Bench)> = vec![
         (
             "3 branches, ready",
             bench!(|i| async move { parallel!(ready(i), ready(2), ready(3)).await }),
@@ -169,6 +172,7 @@ fn main() {
             }),
         ),
     ];
+    cases.retain(|(name, _, _)| name.contains(&only));
     let execs = [
         Exec::Minimal(Minimal::default()),
         Exec::Tokio(
@@ -189,7 +193,7 @@ fn main() {
     );
     // The two ways a group can wait, at one size: what `SMALL` in `group/direct.rs` rests on.
     println!("\nOne group, both ways of waiting (minimal executor):\n");
-    let ways: Vec<(&str, Bench, Bench)> = vec![
+    let mut ways: Vec<(&str, Bench, Bench)> = vec![
         (
             "4 branches, each pending once",
             bench!(|i| async move {
@@ -246,6 +250,7 @@ fn main() {
             }),
         ),
     ];
+    ways.retain(|(name, _, _)| name.contains(&only));
     table(
         "| case | every branch on each wake ns | per-branch wakers ns | ratio |",
         &ways,
