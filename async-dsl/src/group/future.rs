@@ -159,6 +159,7 @@ where
 {
     type Output = T;
 
+    #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
         let this = self.project();
         let mut stage = this.stage;
