@@ -86,6 +86,8 @@ mod group;
 mod limit;
 mod option;
 mod rand;
+#[cfg(feature = "redis")]
+pub mod redis;
 mod schedule;
 mod sync;
 #[cfg(feature = "tokio")]

@@ -1,1 +1,4 @@
-//! Behaviour tests live in `tests/`; this library is empty.
+//! Behaviour tests live in `tests/`; this library holds what they share with the helper
+//! binaries (`src/bin`): a `redis-server` of their own.
+
+pub mod redis_server;

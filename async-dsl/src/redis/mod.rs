@@ -1,0 +1,420 @@
+//! One quota shared by every process that uses the same Redis: [`RedisThrottle`].
+//!
+//! Written here rather than taken from a crate: the Redis rate limiters on crates.io (and the
+//! `redis-cell` module) answer "retry after" and leave the caller to spin, while callers of
+//! `#[throttled]` wait in order for their turn.
+//!
+//! How a call gets its turn: a Lua script reserves the next start time with GCRA on the
+//! server's clock (`TIME`) and returns how long to wait; the caller sleeps that long. The
+//! script runs on the server one call at a time, so calls from every process start in the
+//! order of their reservations. In front of Redis, the callers of one process queue locally
+//! (Tokio's fair mutex) and only the head of that queue holds a reservation, so waiting
+//! callers cost the server nothing and a caller dropped in the local queue loses no slot.
+
+mod script;
+
+use std::fmt;
+use std::num::NonZeroU32;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use tokio::sync::{Mutex, OnceCell};
+
+use crate::limit::{Permit, Throttle};
+
+/// What a [`RedisThrottle`] does when Redis cannot be reached or does not answer.
+///
+/// ```
+/// use async_dsl::redis::{OnStoreError, RedisThrottle};
+/// use std::num::NonZeroU32;
+/// use std::time::Duration;
+///
+/// let quota = RedisThrottle::new("redis://127.0.0.1:6379", "partner-api", NonZeroU32::new(100).unwrap(), Duration::from_secs(1))
+///     .on_store_error(OnStoreError::Local);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum OnStoreError {
+    /// Keep waiting: retry with backoff (10 ms doubling to 1 s, jittered) until Redis
+    /// answers. No call starts unthrottled; calls wait for as long as Redis is away. The
+    /// default.
+    #[default]
+    Wait,
+    /// Start the call at once, unthrottled.
+    Proceed,
+    /// Fall back to a limiter of this process with the same rate and burst until Redis
+    /// answers again: the quota then holds per process instead of across them.
+    Local,
+    /// Return the error: [`RedisThrottle::acquire`] resolves to `Err`.
+    Fail,
+}
+
+/// Why a [`RedisThrottle`] could not reserve a turn.
+#[derive(Debug, Clone)]
+pub struct StoreError {
+    kind: StoreErrorKind,
+    message: String,
+}
+
+/// What kind of [`StoreError`] this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StoreErrorKind {
+    /// The throttle's settings cannot work (a malformed URL, a name Redis keys cannot hold, a
+    /// rate the script's arithmetic cannot hold). Returned by every call, whatever the
+    /// policy: no retry can fix it.
+    Config,
+    /// Redis could not be reached, or failed the script.
+    Store,
+}
+
+impl StoreError {
+    fn config(message: impl Into<String>) -> Self {
+        StoreError {
+            kind: StoreErrorKind::Config,
+            message: message.into(),
+        }
+    }
+
+    fn store(error: &redis::RedisError) -> Self {
+        StoreError {
+            kind: StoreErrorKind::Store,
+            message: error.to_string(),
+        }
+    }
+
+    /// What kind of error this is.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use async_dsl::redis::{RedisThrottle, StoreErrorKind};
+    /// let bad = RedisThrottle::new("not a url", "q", std::num::NonZeroU32::MIN, std::time::Duration::from_secs(1));
+    /// assert_eq!(bad.acquire().await.unwrap_err().kind(), StoreErrorKind::Config);
+    /// # }
+    /// ```
+    pub fn kind(&self) -> StoreErrorKind {
+        self.kind
+    }
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            StoreErrorKind::Config => write!(f, "the Redis throttle's settings: {}", self.message),
+            StoreErrorKind::Store => write!(f, "the Redis throttle's store: {}", self.message),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+/// At most `rate` calls start per `per` across every process that shares the Redis at `url`
+/// and the quota `name`, evenly spaced (GCRA), with an optional burst. Callers wait for
+/// their turn, in reservation order across processes and in arrival order within one.
+///
+/// Settings are checked at the first call, which returns a [`StoreErrorKind::Config`] error
+/// if they cannot work. The connection is opened at the first call too, and reopened by
+/// itself after Redis went away.
+///
+/// ```no_run
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), async_dsl::redis::StoreError> {
+/// use async_dsl::redis::RedisThrottle;
+/// use std::num::NonZeroU32;
+/// use std::time::Duration;
+///
+/// let partner = RedisThrottle::new("redis://127.0.0.1:6379", "partner-api", NonZeroU32::new(100).unwrap(), Duration::from_secs(1));
+/// let _turn = partner.acquire().await?; // this process and every other share the 100 a second
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Cancel safety
+/// A caller dropped while it waits in the local queue takes nothing. One dropped while it
+/// holds a reservation (its script in flight, or sleeping until its turn) gives the
+/// reservation back when it is still the latest one on the server; when another process
+/// reserved after it, the slot it held goes unused (the quota runs one slot short, never
+/// over).
+pub struct RedisThrottle {
+    url: String,
+    name: String,
+    rate: NonZeroU32,
+    per: Duration,
+    burst: NonZeroU32,
+    policy: OnStoreError,
+    /// The settings, checked once, at the first call.
+    checked: OnceLock<Result<Arc<Quota>, StoreError>>,
+    /// The connection, opened at the first call that needs it.
+    connection: OnceCell<ConnectionManager>,
+    /// This process's callers, in arrival order; the holder holds the one reservation.
+    queue: Mutex<()>,
+    /// The limiter of [`OnStoreError::Local`].
+    local: OnceLock<Throttle>,
+}
+
+/// The checked settings: what the script is called with.
+#[derive(Debug)]
+struct Quota {
+    client: redis::Client,
+    key: String,
+    interval_us: u64,
+    tolerance_us: u64,
+}
+
+impl fmt::Debug for RedisThrottle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedisThrottle")
+            .field("name", &self.name)
+            .field("rate", &self.rate)
+            .field("per", &self.per)
+            .field("burst", &self.burst)
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Held while a call a [`RedisThrottle`] let start runs.
+///
+/// ```no_run
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let quota = async_dsl::redis::RedisThrottle::new("redis://127.0.0.1:6379", "q", std::num::NonZeroU32::MIN, std::time::Duration::from_secs(1));
+/// let permit: async_dsl::redis::RedisPermit = quota.acquire().await.unwrap();
+/// assert!(!permit.unthrottled());
+/// # }
+/// ```
+#[derive(Debug)]
+#[must_use = "hold the permit for the call"]
+pub struct RedisPermit {
+    unthrottled: bool,
+    _local: Option<Permit>,
+}
+
+impl RedisPermit {
+    /// Whether the call starts without the shared quota's consent: Redis was away and the
+    /// policy is [`OnStoreError::Proceed`] or [`OnStoreError::Local`].
+    ///
+    /// ```no_run
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use async_dsl::redis::{OnStoreError, RedisThrottle};
+    /// let nowhere = RedisThrottle::new("redis://127.0.0.1:1", "q", std::num::NonZeroU32::MIN, std::time::Duration::from_secs(1))
+    ///     .on_store_error(OnStoreError::Proceed);
+    /// assert!(nowhere.acquire().await.unwrap().unthrottled());
+    /// # }
+    /// ```
+    pub fn unthrottled(&self) -> bool {
+        self.unthrottled
+    }
+}
+
+/// Longest quota name, in bytes.
+const MAX_NAME: usize = 200;
+
+/// The largest interval times burst the script's arithmetic holds: its numbers are Lua
+/// doubles, exact to 2^53, and it adds them to the server's clock in microseconds (about
+/// 2^51 now). 2^52 microseconds is over 140 years.
+const MAX_SPAN_US: u64 = 1 << 52;
+
+impl RedisThrottle {
+    /// At most `rate` calls per `per`, shared through the Redis at `url` (`redis://host:port`,
+    /// `rediss://`, `unix://`) under the quota `name` (ASCII letters, digits and `-_.:/`, at
+    /// most 200 bytes).
+    ///
+    /// ```
+    /// use std::num::NonZeroU32;
+    /// use std::time::Duration;
+    /// let quota = async_dsl::redis::RedisThrottle::new("redis://127.0.0.1:6379", "partner-api", NonZeroU32::new(300).unwrap(), Duration::from_secs(60));
+    /// ```
+    pub fn new(
+        url: impl Into<String>,
+        name: impl Into<String>,
+        rate: NonZeroU32,
+        per: Duration,
+    ) -> Self {
+        RedisThrottle {
+            url: url.into(),
+            name: name.into(),
+            rate,
+            per,
+            burst: NonZeroU32::MIN,
+            policy: OnStoreError::default(),
+            checked: OnceLock::new(),
+            connection: OnceCell::new(),
+            queue: Mutex::new(()),
+            local: OnceLock::new(),
+        }
+    }
+
+    /// Lets up to `burst` calls start at once after a quiet spell; the long-run rate is
+    /// unchanged.
+    ///
+    /// ```
+    /// # use std::num::NonZeroU32;
+    /// # use std::time::Duration;
+    /// let quota = async_dsl::redis::RedisThrottle::new("redis://127.0.0.1:6379", "q", NonZeroU32::new(10).unwrap(), Duration::from_secs(1))
+    ///     .burst(NonZeroU32::new(5).unwrap());
+    /// ```
+    pub fn burst(mut self, burst: NonZeroU32) -> Self {
+        self.burst = burst;
+        self
+    }
+
+    /// What to do when Redis cannot be reached ([`OnStoreError::Wait`] unless set).
+    ///
+    /// ```
+    /// # use std::num::NonZeroU32;
+    /// # use std::time::Duration;
+    /// use async_dsl::redis::{OnStoreError, RedisThrottle};
+    /// let quota = RedisThrottle::new("redis://127.0.0.1:6379", "q", NonZeroU32::MIN, Duration::from_secs(1))
+    ///     .on_store_error(OnStoreError::Fail);
+    /// ```
+    pub fn on_store_error(mut self, policy: OnStoreError) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Waits for this call's turn in the shared quota; hold the permit for the call.
+    ///
+    /// `Err` when the settings cannot work ([`StoreErrorKind::Config`]), and, with
+    /// [`OnStoreError::Fail`], when Redis cannot be reached.
+    ///
+    /// ```no_run
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let quota = async_dsl::redis::RedisThrottle::new("redis://127.0.0.1:6379", "q", std::num::NonZeroU32::new(2).unwrap(), std::time::Duration::from_secs(1));
+    /// let _first = quota.acquire().await.unwrap();
+    /// let _second = quota.acquire().await.unwrap(); // half a second later
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    /// See [`RedisThrottle`]: dropped in the local queue it takes nothing; dropped holding a
+    /// reservation it gives it back if it is still the latest.
+    pub async fn acquire(&self) -> Result<RedisPermit, StoreError> {
+        let quota = self.quota()?;
+        let _turn = self.queue.lock().await;
+        let mut backoff = RETRY_FIRST;
+        loop {
+            let error = match self.connection(&quota).await {
+                Ok(connection) => match script::Reservation::take(connection, &quota).await {
+                    Ok(reservation) => {
+                        reservation.wait().await;
+                        return Ok(RedisPermit {
+                            unthrottled: false,
+                            _local: None,
+                        });
+                    }
+                    Err(error) => error,
+                },
+                Err(error) => error,
+            };
+            match self.policy {
+                OnStoreError::Fail => return Err(StoreError::store(&error)),
+                OnStoreError::Proceed => {
+                    return Ok(RedisPermit {
+                        unthrottled: true,
+                        _local: None,
+                    });
+                }
+                OnStoreError::Local => {
+                    let local = self
+                        .local
+                        .get_or_init(|| Throttle::new(self.rate, self.per).burst(self.burst));
+                    return Ok(RedisPermit {
+                        unthrottled: true,
+                        _local: Some(local.acquire().await),
+                    });
+                }
+                OnStoreError::Wait => {
+                    // Jittered, so that the processes of a quota do not retry in step.
+                    let jitter = crate::rand::below(backoff.as_micros() as usize / 2 + 1);
+                    crate::option::sleep(backoff / 2 + Duration::from_micros(jitter as u64)).await;
+                    backoff = (backoff * 2).min(RETRY_MOST);
+                }
+            }
+        }
+    }
+
+    /// The settings, checked at the first call.
+    fn quota(&self) -> Result<Arc<Quota>, StoreError> {
+        self.checked
+            .get_or_init(|| self.check().map(Arc::new))
+            .clone()
+    }
+
+    fn check(&self) -> Result<Quota, StoreError> {
+        check_name(&self.name)?;
+        let client = redis::Client::open(self.url.as_str()).map_err(|error| {
+            StoreError::config(format!("`{}` is not a Redis URL: {error}", self.url))
+        })?;
+        let interval_us =
+            u64::try_from(self.per.as_micros() / u128::from(self.rate.get())).unwrap_or(u64::MAX);
+        if interval_us == 0 {
+            return Err(StoreError::config(format!(
+                "{} calls per {:?} is more than one a microsecond, the script's resolution",
+                self.rate, self.per
+            )));
+        }
+        let span = interval_us.checked_mul(u64::from(self.burst.get()));
+        if span.is_none_or(|span| span > MAX_SPAN_US) {
+            return Err(StoreError::config(format!(
+                "an interval of {interval_us} µs times a burst of {} is more than the script's arithmetic holds (2^52 µs)",
+                self.burst
+            )));
+        }
+        Ok(Quota {
+            client,
+            key: format!("async-dsl:quota:{}", self.name),
+            interval_us,
+            tolerance_us: interval_us * u64::from(self.burst.get() - 1),
+        })
+    }
+
+    /// The connection, made on first use. It connects lazily and reconnects by itself: a
+    /// call while Redis is away gets an error (then the policy decides), and a later call
+    /// finds it connected again.
+    async fn connection(&self, quota: &Quota) -> Result<ConnectionManager, redis::RedisError> {
+        self.connection
+            .get_or_try_init(|| async {
+                let config = ConnectionManagerConfig::new()
+                    .set_connection_timeout(Some(STORE_TIMEOUT))
+                    .set_response_timeout(Some(STORE_TIMEOUT))
+                    .set_number_of_retries(1)
+                    .set_min_delay(RETRY_FIRST)
+                    .set_max_delay(RETRY_MOST);
+                ConnectionManager::new_lazy_with_config(quota.client.clone(), config)
+            })
+            .await
+            .cloned()
+    }
+}
+
+/// How long a connection attempt or a script may take before it counts as a store error
+/// (so a Redis that hangs is treated as one that is away).
+const STORE_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// The first wait of [`OnStoreError::Wait`], and the longest.
+const RETRY_FIRST: Duration = Duration::from_millis(10);
+const RETRY_MOST: Duration = Duration::from_secs(1);
+
+/// A quota name must make a readable Redis key: `async-dsl:quota:NAME`.
+fn check_name(name: &str) -> Result<(), StoreError> {
+    if name.is_empty() || name.len() > MAX_NAME {
+        return Err(StoreError::config(format!(
+            "a quota name has 1 to {MAX_NAME} bytes, `{name}` has {}",
+            name.len()
+        )));
+    }
+    match name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "-_.:/".contains(*c)))
+    {
+        Some(bad) => Err(StoreError::config(format!(
+            "a quota name holds ASCII letters, digits and `-_.:/`, `{name}` holds {bad:?}"
+        ))),
+        None => Ok(()),
+    }
+}

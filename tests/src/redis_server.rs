@@ -1,0 +1,95 @@
+//! A `redis-server` of the tests' own, on a free loopback port, stopped when dropped.
+
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running `redis-server`.
+#[derive(Debug)]
+pub struct RedisServer {
+    port: u16,
+    child: Option<Child>,
+}
+
+impl RedisServer {
+    /// Starts a server on a free port, or `None` when `redis-server` is not installed and
+    /// this is not CI. Under `CI=true` a missing server is a failure, never a skip.
+    ///
+    /// # Panics
+    /// If the server is missing under `CI=true`, or does not accept connections within ten
+    /// seconds.
+    pub fn start() -> Option<RedisServer> {
+        let port = free_port();
+        let mut server = RedisServer { port, child: None };
+        if !server.spawn() {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "redis-server is not installed: `apt-get install -y redis-server` (.ci/run does)"
+            );
+            eprintln!("skipped: redis-server is not installed (`apt-get install -y redis-server`)");
+            return None;
+        }
+        Some(server)
+    }
+
+    /// `redis://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// Stops the server (it is gone at once: SIGKILL), keeping its port for [`restart`].
+    ///
+    /// [`restart`]: RedisServer::restart
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts the server again on the same port, empty.
+    ///
+    /// # Panics
+    /// If it does not come up.
+    pub fn restart(&mut self) {
+        self.kill();
+        assert!(self.spawn(), "redis-server went missing");
+    }
+
+    /// A plain connection for the tests' own commands.
+    pub fn client(&self) -> redis::Client {
+        redis::Client::open(self.url()).expect("a valid URL")
+    }
+
+    fn spawn(&mut self) -> bool {
+        let child = Command::new("redis-server")
+            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
+        let Ok(child) = child else { return false };
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "redis-server did not come up on {}",
+                self.port
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        true
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn free_port() -> u16 {
+    let listener = TcpListener::bind(("127.0.0.1", 0)).expect("a loopback port");
+    listener.local_addr().expect("its address").port()
+}

@@ -1,0 +1,323 @@
+//! `RedisThrottle` against a real `redis-server`, started by each test on a free loopback
+//! port (`async_dsl_tests::redis_server`). The server keeps its own clock, so these tests run
+//! on real time: they assert orders, counts and lower bounds, and the shared-quota test the
+//! 2% the issue names, never a paused clock.
+
+use std::num::NonZeroU32;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use async_dsl::redis::{OnStoreError, RedisThrottle, StoreErrorKind};
+use async_dsl_tests::redis_server::RedisServer;
+use redis::AsyncCommands;
+
+fn per_second(rate: u32) -> (NonZeroU32, Duration) {
+    (NonZeroU32::new(rate).unwrap(), Duration::from_secs(1))
+}
+
+fn quota(url: &str, name: &str, rate: u32) -> RedisThrottle {
+    let (rate, per) = per_second(rate);
+    RedisThrottle::new(url, name, rate, per)
+}
+
+#[tokio::test]
+async fn settings_that_cannot_work_are_an_error_at_the_first_call() {
+    let cases = [
+        quota("no scheme here", "q", 5),
+        quota("redis://127.0.0.1:1", "", 5),
+        quota("redis://127.0.0.1:1", "has space", 5),
+        quota("redis://127.0.0.1:1", &"n".repeat(201), 5),
+        // More than one a microsecond.
+        quota("redis://127.0.0.1:1", "q", 2_000_000),
+        // An interval of a day times a burst of four billion: beyond 2^52 µs.
+        RedisThrottle::new(
+            "redis://127.0.0.1:1",
+            "q",
+            NonZeroU32::MIN,
+            Duration::from_secs(86_400),
+        )
+        .burst(NonZeroU32::MAX),
+    ];
+    for throttle in cases {
+        let error = throttle.acquire().await.unwrap_err();
+        assert_eq!(
+            error.kind(),
+            StoreErrorKind::Config,
+            "{throttle:?}: {error}"
+        );
+        // Every policy: no retry can fix a setting.
+        let again = throttle.acquire().await.unwrap_err();
+        assert_eq!(again.to_string(), error.to_string());
+    }
+}
+
+#[tokio::test]
+async fn turns_are_spaced_by_the_rate_in_arrival_order() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let throttle = std::sync::Arc::new(quota(&server.url(), "spaced", 20));
+    let start = Instant::now();
+    let mut callers = Vec::new();
+    for i in 0..8u32 {
+        let throttle = std::sync::Arc::clone(&throttle);
+        callers.push(tokio::spawn(async move {
+            let _turn = throttle.acquire().await.unwrap();
+            (i, start.elapsed())
+        }));
+        // Arrivals in a known order.
+        tokio::task::yield_now().await;
+    }
+    let mut started = Vec::new();
+    for caller in callers {
+        started.push(caller.await.unwrap());
+    }
+    started.sort_by_key(|&(_, at)| at);
+    let order: Vec<u32> = started.iter().map(|&(i, _)| i).collect();
+    assert_eq!(order, [0, 1, 2, 3, 4, 5, 6, 7], "served in arrival order");
+    // Twenty a second: the eighth starts at least 7 × 50 ms after the first could.
+    assert!(started[7].1 >= Duration::from_millis(350), "{started:?}");
+}
+
+#[tokio::test]
+async fn an_idle_quota_vanishes_from_redis() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let throttle = quota(&server.url(), "idle", 10);
+    let _turn = throttle.acquire().await.unwrap();
+    let mut redis = server
+        .client()
+        .get_multiplexed_async_connection()
+        .await
+        .unwrap();
+    let key = "async-dsl:quota:idle";
+    let ttl: i64 = redis.pttl(key).await.unwrap();
+    assert!(
+        (1..=101).contains(&ttl),
+        "expires once its 100 ms interval passed: {ttl} ms"
+    );
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let exists: bool = redis.exists(key).await.unwrap();
+    assert!(!exists, "gone after its expiry");
+}
+
+async fn tat(redis: &mut redis::aio::MultiplexedConnection, key: &str) -> Option<u64> {
+    redis.get(key).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_caller_dropped_while_it_waits_gives_its_turn_back() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let throttle = quota(&server.url(), "given-back", 1);
+    let mut redis = server
+        .client()
+        .get_multiplexed_async_connection()
+        .await
+        .unwrap();
+    let key = "async-dsl:quota:given-back";
+    let _first = throttle.acquire().await.unwrap();
+    let after_first = tat(&mut redis, key)
+        .await
+        .expect("the first turn is recorded");
+    // The second waits a second for its turn; it is dropped after 50 ms.
+    let dropped = tokio::time::timeout(Duration::from_millis(50), throttle.acquire()).await;
+    assert!(dropped.is_err(), "the second had to wait");
+    // Its turn was the latest, so it goes back (from a task of its own: give it a moment).
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while tat(&mut redis, key).await != Some(after_first) {
+        assert!(Instant::now() < deadline, "the turn was not given back");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_dropped_turn_that_is_not_the_latest_stays_used_and_the_quota_never_runs_over() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let url = server.url();
+    let ours = quota(&url, "shared", 10);
+    let theirs = quota(&url, "shared", 10);
+    let _first = ours.acquire().await.unwrap();
+    let mut waiting = Box::pin(ours.acquire());
+    // Polled until its reservation is taken (100 ms ahead), then left waiting.
+    assert!(futures::poll!(waiting.as_mut()).is_pending());
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    assert!(futures::poll!(waiting.as_mut()).is_pending());
+    // Another "process" reserves after it, then ours is dropped: its turn cannot go back.
+    let later = tokio::spawn(async move {
+        let start = Instant::now();
+        let _turn = theirs.acquire().await.unwrap();
+        start.elapsed()
+    });
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    drop(waiting);
+    // The other's turn is the third: about 200 ms after the first, never sooner.
+    let waited = later.await.unwrap();
+    assert!(waited >= Duration::from_millis(150), "{waited:?}");
+}
+
+#[tokio::test]
+async fn half_of_many_waiting_callers_cancelled_the_rest_keep_the_rate() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let throttle = std::sync::Arc::new(quota(&server.url(), "crowd", 200));
+    let mut callers = tokio::task::JoinSet::new();
+    let mut cancelled = Vec::new();
+    for i in 0..10_000u32 {
+        let throttle = std::sync::Arc::clone(&throttle);
+        let handle = callers.spawn(async move {
+            let _turn = throttle.acquire().await.unwrap();
+            Instant::now()
+        });
+        if i % 2 == 1 && i < 9_000 {
+            cancelled.push(handle);
+        }
+    }
+    // Let every caller queue, then cancel half of those still waiting.
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    for handle in &cancelled {
+        handle.abort();
+    }
+    // Run one second, then stop the rest.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    callers.abort_all();
+    let mut starts = Vec::new();
+    while let Some(joined) = callers.join_next().await {
+        if let Ok(at) = joined {
+            starts.push(at);
+        }
+    }
+    starts.sort();
+    let span = starts
+        .last()
+        .unwrap()
+        .duration_since(starts[0])
+        .as_secs_f64();
+    let rate = (starts.len() - 1) as f64 / span;
+    eprintln!("{} starts in {span:.3} s: {rate:.1}/s", starts.len());
+    assert!(
+        (190.0..=202.0).contains(&rate),
+        "{} starts in {span:.3} s: {rate:.1}/s, target 200/s",
+        starts.len()
+    );
+    assert_eq!(
+        Arc::strong_count(&throttle),
+        1,
+        "no caller is left holding the throttle"
+    );
+}
+
+use std::sync::Arc;
+
+#[tokio::test]
+async fn with_redis_gone_each_policy_does_what_it_says_and_recovers() {
+    let Some(mut server) = RedisServer::start() else {
+        return;
+    };
+    let url = server.url();
+    let with = |policy| quota(&url, "policies", 1000).on_store_error(policy);
+    let (fail, proceed, local, wait) = (
+        with(OnStoreError::Fail),
+        with(OnStoreError::Proceed),
+        with(OnStoreError::Local),
+        Arc::new(with(OnStoreError::Wait)),
+    );
+    for throttle in [&fail, &proceed, &local, &wait] {
+        assert!(
+            !throttle.acquire().await.unwrap().unthrottled(),
+            "Redis is up"
+        );
+    }
+    server.kill();
+    assert_eq!(
+        fail.acquire().await.unwrap_err().kind(),
+        StoreErrorKind::Store
+    );
+    assert!(proceed.acquire().await.unwrap().unthrottled());
+    assert!(local.acquire().await.unwrap().unthrottled());
+    let waiting = tokio::spawn({
+        let wait = Arc::clone(&wait);
+        async move { wait.acquire().await.unwrap().unthrottled() }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!waiting.is_finished(), "`Wait` waits while Redis is away");
+    server.restart();
+    let deadline = tokio::time::timeout(Duration::from_secs(10), waiting).await;
+    let unthrottled = deadline
+        .expect("`Wait` recovers once Redis is back")
+        .unwrap();
+    assert!(!unthrottled, "and takes its turn from Redis");
+    for throttle in [&fail, &proceed, &local] {
+        let mut tries = 0;
+        // The connection comes back by itself; a call or two may still see it down.
+        while throttle.acquire().await.map_or(true, |p| p.unthrottled()) {
+            tries += 1;
+            assert!(tries < 100, "{throttle:?} did not recover");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+fn unix_micros() -> u64 {
+    let since = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
+    u64::try_from(since.as_micros()).unwrap()
+}
+
+#[test]
+fn four_processes_share_one_quota() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let (rate, run_ms, processes) = (50u64, 2_000u64, 4);
+    let start = unix_micros() + 500_000;
+    let workers: Vec<_> = (0..processes)
+        .map(|_| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_quota_worker"))
+                .args([
+                    &server.url(),
+                    "four",
+                    &rate.to_string(),
+                    &start.to_string(),
+                    &run_ms.to_string(),
+                ])
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .expect("the worker binary")
+        })
+        .collect();
+    let mut per_process = Vec::new();
+    let mut all = Vec::new();
+    for worker in workers {
+        let out = worker.wait_with_output().unwrap();
+        assert!(out.status.success(), "a worker failed");
+        let starts: Vec<u64> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| l.parse().unwrap())
+            .collect();
+        per_process.push(starts.len());
+        all.extend(starts);
+    }
+    all.sort_unstable();
+    let total = all.len() as f64;
+    // rate × time + burst.
+    let expected = (rate * run_ms / 1000 + 1) as f64;
+    let closest = all.windows(2).map(|w| w[1] - w[0]).min().unwrap();
+    eprintln!("{total} starts ({per_process:?}), {expected} expected; closest two {closest} µs apart");
+    assert!(
+        (total - expected).abs() <= expected * 0.02,
+        "{total} starts, {expected} expected within 2% ({per_process:?})"
+    );
+    for &n in &per_process {
+        assert!(
+            n as f64 >= total / processes as f64 / 2.0,
+            "a process starved: {per_process:?}"
+        );
+    }
+    // Across processes, starts keep the spacing (20 ms) up to timer lateness.
+    assert!(closest >= 10_000, "two starts {closest} µs apart");
+}
