@@ -151,6 +151,7 @@ where
         this.tail.poll_range(first + 1, range, poller)
     }
 
+    #[inline]
     fn take_all(self: Pin<&mut Self>) -> Option<Self::Output> {
         let this = self.project();
         let head = this.head.take()?;
@@ -186,6 +187,7 @@ impl<S: Slot> Slots for Cons<S, Nil> {
         ControlFlow::Continue(())
     }
 
+    #[inline]
     fn take_all(self: Pin<&mut Self>) -> Option<Self::Output> {
         Some((self.project().head.take()?, ()))
     }

@@ -50,6 +50,7 @@ impl<F, T> State<F, T> {
         }
     }
 
+    #[inline]
     fn take(mut self: Pin<&mut Self>) -> Option<T> {
         match self.as_mut().project() {
             StateProj::Done { .. } => match self.project_replace(State::Gone) {
