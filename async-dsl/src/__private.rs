@@ -345,3 +345,66 @@ pub fn key_hash<K: core::hash::Hash + ?Sized>(cell: &'static KeyedThrottleCell, 
 pub async fn sleep(after: Duration) {
     crate::option::sleep(after).await;
 }
+
+/// The quota of one `#[throttled(redis = ..)]` function, a `static` of the expansion: the
+/// checked arguments, and the [`RedisThrottle`](crate::redis::RedisThrottle) made from them
+/// and the URL on the first call.
+#[cfg(feature = "redis")]
+#[derive(Debug)]
+pub struct RedisCell {
+    args: (u32, Duration, u32, &'static str, crate::redis::OnStoreError),
+    throttle: OnceLock<crate::redis::RedisThrottle>,
+}
+
+#[cfg(feature = "redis")]
+pub use crate::redis::OnStoreError;
+
+#[cfg(feature = "redis")]
+impl RedisCell {
+    /// `name` was checked by the macro.
+    pub const fn new(
+        rate: u32,
+        per: Duration,
+        burst: u32,
+        name: &'static str,
+        policy: crate::redis::OnStoreError,
+    ) -> Self {
+        RedisCell {
+            args: (rate, per, burst, name, policy),
+            throttle: OnceLock::new(),
+        }
+    }
+
+    /// The throttle, made with the URL `url` gives on the first call.
+    fn get<U: Into<String>>(
+        &'static self,
+        url: impl FnOnce() -> U,
+    ) -> &'static crate::redis::RedisThrottle {
+        self.throttle.get_or_init(|| {
+            let (rate, per, burst, name, policy) = self.args;
+            // The macro checked both are positive; 1 is the fallback all the same.
+            let rate = core::num::NonZeroU32::new(rate).unwrap_or(core::num::NonZeroU32::MIN);
+            let burst = core::num::NonZeroU32::new(burst).unwrap_or(core::num::NonZeroU32::MIN);
+            crate::redis::RedisThrottle::new(url(), name, rate, per)
+                .burst(burst)
+                .on_store_error(policy)
+        })
+    }
+
+    /// Waits for this call's turn; with `on_store_error = Fail`, the store's error instead.
+    pub async fn acquire<U: Into<String>>(
+        &'static self,
+        url: impl FnOnce() -> U,
+    ) -> Result<crate::redis::RedisPermit, crate::redis::StoreError> {
+        self.get(url).acquire().await
+    }
+
+    /// Waits for this call's turn, for a function that cannot return the error (see
+    /// `RedisThrottle::acquire_or_local`).
+    pub async fn acquire_or_local<U: Into<String>>(
+        &'static self,
+        url: impl FnOnce() -> U,
+    ) -> crate::redis::RedisPermit {
+        self.get(url).acquire_or_local().await
+    }
+}

@@ -3,7 +3,10 @@
 //! - every attribute: on an `async fn`; each argument known and given once; the same
 //!   wrapping attribute at most once on a function.
 //! - `#[throttled]`: `rate` required, positive; `burst`, `concurrency` positive; `per` a
-//!   duration; `key` any expression.
+//!   duration; `key` any expression. With `redis = url`: `name` a valid quota name,
+//!   `on_store_error` one of the policies (`Fail` only on a function that returns a
+//!   `Result`), a rate the script's microsecond arithmetic holds, a literal URL with a Redis
+//!   scheme; `key` and `concurrency` not yet.
 //! - `#[timeout("5s")]`: one duration.
 //! - `#[retry]`: `times` required, positive; `backoff` a range of durations, shorter first;
 //!   the function returns a `Result`.
@@ -37,6 +40,17 @@ pub(crate) struct Throttled {
     /// 0: no limit on calls in flight.
     pub(crate) concurrency: usize,
     pub(crate) key: Option<Expr>,
+    /// `redis = url`: the quota is shared through Redis.
+    pub(crate) redis: Option<Redis>,
+}
+
+/// The Redis part of a `#[throttled(redis = ..)]`.
+pub(crate) struct Redis {
+    pub(crate) url: Expr,
+    /// `None`: derived from the crate and function path.
+    pub(crate) name: Option<LitStr>,
+    /// One of `OnStoreError`'s variants; `Wait` when not given.
+    pub(crate) policy: syn::Ident,
 }
 
 /// Arguments not yet taken, with duplicates already reported.
@@ -142,11 +156,32 @@ pub(crate) fn layer(
                     "#[throttled(rate = 5, concurrency = 2)]",
                 ))
             });
-            let key = args.take("key").map(|a| a.value);
+            let key_arg = args.take("key");
+            let redis = redis_args(&mut args, wraps_result, &mut errors);
+            if let (Some(_), Some(key)) = (&redis, &key_arg) {
+                errors.push(syn::Error::new_spanned(
+                    &key.name,
+                    "`key` with `redis` (a shared quota per key) is not supported yet; use one quota `name` per key's function, or drop `redis` for a quota per process",
+                ));
+            }
+            let concurrency_given = concurrency.is_some_and(|c| c > 0);
+            if let (Some(redis), true) = (&redis, concurrency_given) {
+                errors.push(syn::Error::new_spanned(
+                    &redis.url,
+                    "`concurrency` with `redis` (leases across processes) is not supported yet; drop one of the two",
+                ));
+            }
+            let key = key_arg.map(|a| a.value);
             args.reject_rest(
-                "`rate`, `per`, `burst`, `concurrency` or `key`",
+                "`rate`, `per`, `burst`, `concurrency`, `key`, `redis`, `name` or `on_store_error`",
                 &mut errors,
             );
+            if let (Some(redis), Some(rate), Some(per), Some(burst)) = (&redis, rate, &per, burst) {
+                let per_nanos = per.as_ref().map_or(1_000_000_000, |p| p.nanos);
+                if let Err(message) = redis_rate(rate, per_nanos, burst) {
+                    errors.push(syn::Error::new_spanned(&redis.url, message));
+                }
+            }
             match (rate, per, burst, concurrency) {
                 (Some(rate), Some(per), Some(burst), Some(concurrency)) => {
                     Some(Layer::Throttled(Throttled {
@@ -155,6 +190,7 @@ pub(crate) fn layer(
                         burst,
                         concurrency,
                         key,
+                        redis,
                     }))
                 }
                 _ => None,
@@ -196,6 +232,129 @@ pub(crate) fn layer(
     errors.finish()?;
     // Every `None` above came with an error, so this is not reached; an error all the same.
     layer.ok_or_else(|| syn::Error::new(Span::call_site(), "invalid attribute arguments"))
+}
+
+/// The policies of `on_store_error`, as `async_dsl::redis::OnStoreError` names them.
+const POLICIES: [&str; 4] = ["Wait", "Proceed", "Local", "Fail"];
+
+/// `redis`, `name` and `on_store_error` of a `#[throttled]`, checked.
+fn redis_args(args: &mut Args, wraps_result: bool, errors: &mut Errors) -> Option<Redis> {
+    let url = args.take("redis");
+    let name = args.take("name");
+    let policy = args.take("on_store_error");
+    let Some(url) = url else {
+        for arg in [name, policy].into_iter().flatten() {
+            errors.push(syn::Error::new_spanned(
+                &arg.name,
+                format!(
+                    "`{}` belongs to a quota shared through Redis; add `redis = \"redis://host:6379\"`",
+                    arg.name
+                ),
+            ));
+        }
+        return None;
+    };
+    if let Expr::Lit(ExprLit {
+        lit: Lit::Str(lit), ..
+    }) = &url.value
+    {
+        let text = lit.value();
+        if !["redis://", "rediss://", "unix://", "redis+unix://"]
+            .iter()
+            .any(|scheme| text.starts_with(scheme))
+        {
+            errors.push(syn::Error::new_spanned(
+                lit,
+                "`redis` takes a Redis URL, e.g. `redis = \"redis://127.0.0.1:6379\"` (schemes `redis://`, `rediss://`, `unix://`)",
+            ));
+        }
+    }
+    let name = name.and_then(|arg| match &arg.value {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(lit), ..
+        }) => match quota_name(&lit.value()) {
+            Ok(()) => Some(lit.clone()),
+            Err(why) => {
+                errors.push(syn::Error::new_spanned(lit, why));
+                None
+            }
+        },
+        other => {
+            errors.push(syn::Error::new_spanned(
+                other,
+                "`name` takes a string literal, e.g. `name = \"partner-api\"`",
+            ));
+            None
+        }
+    });
+    let policy = match policy {
+        None => syn::Ident::new("Wait", Span::call_site()),
+        Some(arg) => {
+            let ident = match &arg.value {
+                Expr::Path(path) if path.qself.is_none() => path.path.get_ident().cloned(),
+                _ => None,
+            };
+            match ident {
+                Some(ident) if POLICIES.iter().any(|p| ident == p) => {
+                    if ident == "Fail" && !wraps_result {
+                        errors.push(syn::Error::new_spanned(
+                            &ident,
+                            "`on_store_error = Fail` needs a function that returns a `Result` whose error converts from `async_dsl::redis::StoreError`; choose `Wait`, `Proceed` or `Local` otherwise",
+                        ));
+                    }
+                    ident
+                }
+                _ => {
+                    errors.push(syn::Error::new_spanned(
+                        &arg.value,
+                        "`on_store_error` is one of `Wait` (the default), `Proceed`, `Local` or `Fail`",
+                    ));
+                    syn::Ident::new("Wait", Span::call_site())
+                }
+            }
+        }
+    };
+    Some(Redis {
+        url: url.value,
+        name,
+        policy,
+    })
+}
+
+/// The rules of a quota name (the runtime checks the same on names it is given).
+fn quota_name(name: &str) -> Result<(), String> {
+    if name.is_empty() || name.len() > 200 {
+        return Err(format!(
+            "a quota name has 1 to 200 bytes, this one {}",
+            name.len()
+        ));
+    }
+    match name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "-_.:/".contains(*c)))
+    {
+        Some(bad) => Err(format!(
+            "a quota name holds ASCII letters, digits and `-_.:/`; {bad:?} cannot be part of its Redis key"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Whether the Redis script's arithmetic (microseconds, exact to 2^52) holds this rate.
+fn redis_rate(rate: u32, per_nanos: u64, burst: u32) -> Result<(), String> {
+    let interval_us = per_nanos / 1000 / u64::from(rate);
+    if interval_us == 0 {
+        return Err(format!(
+            "with `redis`, a rate of {rate} per {:?} is more than one call a microsecond, the shared quota's resolution",
+            std::time::Duration::from_nanos(per_nanos)
+        ));
+    }
+    if interval_us.saturating_mul(u64::from(burst)) > 1 << 52 {
+        return Err(format!(
+            "with `redis`, an interval of {interval_us} µs times a burst of {burst} is more than the shared quota's arithmetic holds (2^52 µs)"
+        ));
+    }
+    Ok(())
 }
 
 /// Reports a wrapper given twice on one function (`top` is the one expanding, `below` the

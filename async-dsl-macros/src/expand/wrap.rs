@@ -92,14 +92,19 @@ fn build(function: &mut ItemFn, layers: Vec<Layer>) -> TokenStream {
     let mut layers = layers.into_iter();
     let outermost = layers.next();
     for layer in layers.rev() {
-        body = inner_layer(layer, body, &mut output);
+        body = inner_layer(layer, body, &mut output, &function.sig.ident);
     }
     let bindings = take_arguments(&mut function.sig);
     let block = |output: &Type, body: TokenStream| {
         let fix = fix_output(output);
         quote!(async move { #bindings #fix #body })
     };
+    let name = function.sig.ident.clone();
     let call = match outermost {
+        Some(Layer::Throttled(throttled)) if throttled.redis.is_some() => {
+            let acquire = redis_acquire(&throttled, &name, &output);
+            block(&output, quote!(#acquire #body))
+        }
         Some(Layer::Throttled(throttled)) => {
             let (cell_type, cell) = throttle_cell(&throttled);
             match &throttled.key {
@@ -151,7 +156,7 @@ fn build(function: &mut ItemFn, layers: Vec<Layer>) -> TokenStream {
             }
         }
         Some(retry @ Layer::Retry { .. }) => {
-            let body = inner_layer(retry, body, &mut output);
+            let body = inner_layer(retry, body, &mut output, &name);
             quote!(async move { #bindings #body })
         }
         None => quote!(async move { #bindings #body }),
@@ -181,10 +186,69 @@ fn throttle_cell(throttled: &Throttled) -> (TokenStream, TokenStream) {
     (cell, new)
 }
 
+/// The statements that wait for a `#[throttled(redis = ..)]` call's turn, the permit held
+/// to the end of the block: a `static` quota cell, and the URL expression evaluated on the
+/// first call. With `on_store_error = Fail`, a store error returns from the block as the
+/// function's `Err`, converted at the error type (where a missing `From` is reported).
+fn redis_acquire(throttled: &Throttled, function: &syn::Ident, output: &Type) -> TokenStream {
+    let Some(redis) = &throttled.redis else {
+        return TokenStream::new();
+    };
+    let (rate, burst) = (
+        int_lit(throttled.rate.into()),
+        int_lit(throttled.burst.into()),
+    );
+    let per = match &throttled.per {
+        Some(per) => per.to_expr(),
+        None => quote!(::core::time::Duration::from_secs(1)),
+    };
+    let name = match &redis.name {
+        Some(name) => quote!(#name),
+        // Every replica of one build shares it.
+        None => {
+            let function = function.to_string();
+            quote!(
+                ::core::concat!(::core::env!("CARGO_PKG_NAME"), ":", ::core::module_path!(), "::", #function)
+            )
+        }
+    };
+    let policy = &redis.policy;
+    let url = &redis.url;
+    let permit = syn::Ident::new("permit", Span::mixed_site());
+    let error = syn::Ident::new("error", Span::mixed_site());
+    let cell = quote! {
+        static THROTTLE: ::async_dsl::__private::RedisCell = ::async_dsl::__private::RedisCell::new(
+            #rate, #per, #burst, #name, ::async_dsl::__private::OnStoreError::#policy);
+    };
+    if policy == "Fail" {
+        let convert =
+            quote_spanned!(error_type(output).span()=> ::core::convert::From::from(#error));
+        quote! {
+            let #permit = match { #cell THROTTLE.acquire(|| #url) }.await {
+                ::core::result::Result::Ok(#permit) => #permit,
+                ::core::result::Result::Err(#error) => return ::core::result::Result::Err(#convert),
+            };
+        }
+    } else {
+        quote! {
+            let #permit = { #cell THROTTLE.acquire_or_local(|| #url) }.await;
+        }
+    }
+}
+
 /// A layer inside the outermost one, as statements of the `async move` block: `body` with
 /// `layer` around it. `output` is the output type inside `layer`, and after it on return.
-fn inner_layer(layer: Layer, body: TokenStream, output: &mut Type) -> TokenStream {
+fn inner_layer(
+    layer: Layer,
+    body: TokenStream,
+    output: &mut Type,
+    name: &syn::Ident,
+) -> TokenStream {
     match layer {
+        Layer::Throttled(throttled) if throttled.redis.is_some() => {
+            let acquire = redis_acquire(&throttled, name, output);
+            quote!(#acquire #body)
+        }
         Layer::Throttled(throttled) => {
             let (cell_type, cell) = throttle_cell(&throttled);
             let permit = syn::Ident::new("permit", Span::mixed_site());

@@ -338,6 +338,37 @@ impl RedisThrottle {
         }
     }
 
+    /// [`acquire`](Self::acquire) for a `#[throttled(redis = ..)]` function that cannot
+    /// return the error: settings that cannot work are reported once on standard error (a
+    /// function that returns no `Result` has no other way to say it) and its calls are
+    /// throttled by a limiter of this process with the same rate instead; store errors follow
+    /// the policy, which is not [`OnStoreError::Fail`] here (the macro refuses that).
+    pub(crate) async fn acquire_or_local(&self) -> RedisPermit {
+        match self.acquire().await {
+            Ok(permit) => permit,
+            Err(error) => {
+                static REPORTED: std::sync::atomic::AtomicBool =
+                    std::sync::atomic::AtomicBool::new(false);
+                if !REPORTED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                    eprintln!(
+                        "async-dsl: quota `{}`: {error}; its calls are throttled per process instead",
+                        self.name
+                    );
+                }
+                RedisPermit {
+                    unthrottled: true,
+                    _local: Some(self.local().acquire().await),
+                }
+            }
+        }
+    }
+
+    /// The limiter of [`OnStoreError::Local`], made on first use.
+    fn local(&self) -> &Throttle {
+        self.local
+            .get_or_init(|| Throttle::new(self.rate, self.per).burst(self.burst))
+    }
+
     /// The settings, checked at the first call.
     fn quota(&self) -> Result<Arc<Quota>, StoreError> {
         self.checked
