@@ -18,9 +18,7 @@ use super::Quota;
 /// the key expires then (`PX`). Returns how long the caller waits and the TAT it left, by
 /// which it can give its turn back. Numbers are formatted with `%d`: Lua's default `%.14g`
 /// would round a clock in microseconds.
-static RESERVE: LazyLock<Script> = LazyLock::new(|| {
-    Script::new(
-        r"
+pub(super) const RESERVE_SCRIPT: &str = r"
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
 local interval = tonumber(ARGV[1])
@@ -32,9 +30,9 @@ if wait < 0 then wait = 0 end
 local next_tat = tat + interval
 redis.call('SET', KEYS[1], string.format('%d', next_tat), 'PX', string.format('%d', math.floor((next_tat - now) / 1000) + 1))
 return { wait, next_tat }
-",
-    )
-});
+";
+
+static RESERVE: LazyLock<Script> = LazyLock::new(|| Script::new(RESERVE_SCRIPT));
 
 /// Gives back the turn that left the TAT at ARGV[1], if no turn was reserved after it.
 /// KEYS[1]: the quota; ARGV[2]: the interval. Returns 1 if it gave the turn back.

@@ -32,6 +32,10 @@ fn reference(group: &str) -> &'static str {
         "batch function once per key"
     } else if group.starts_with("100k spawned") {
         "JoinSet"
+    } else if group.starts_with("Redis quota, a call") {
+        "bare EVALSHA of the script"
+    } else if group.starts_with("Redis quota, concurrent") {
+        "1 callers"
     } else if group.starts_with("10k jobs") {
         "hand-written mpsc pool"
     } else {
