@@ -71,6 +71,8 @@
 //!   waiting on `futures-timer`'s thread, and the forms above are compile errors that name
 //!   the feature. (Tokio's `sync` and `time` types stay a dependency either way: the throttle
 //!   queues on them, and neither needs a Tokio runtime.)
+//! - `redis` (off by default; brings `tokio`): [`redis::RedisThrottle`] and
+//!   `#[throttled(redis = ..)]`, one quota shared by every process through a Redis server.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
