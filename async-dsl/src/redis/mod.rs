@@ -14,7 +14,7 @@
 mod script;
 
 /// The Lua script that reserves a turn, as the throttle sends it (`EVALSHA`, loaded again on
-/// `NOSCRIPT`). KEYS[1]: `async-dsl:quota:NAME`; ARGV: the interval and the tolerance
+/// `NOSCRIPT`). `KEYS[1]`: `async-dsl:quota:NAME`; ARGV: the interval and the tolerance
 /// (interval times burst minus one) in microseconds; it returns the wait in microseconds and
 /// the theoretical arrival time it left. For inspection, and for the benchmark that compares
 /// a call with one bare round trip of it.

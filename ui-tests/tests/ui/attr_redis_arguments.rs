@@ -29,4 +29,8 @@ async fn keyed_shared_quota() {}
 #[throttled(rate = 5, redis = "redis://127.0.0.1:6379", concurrency = 2)]
 async fn shared_concurrency() {}
 
+
+
+#[throttled(rate = 5, redis = "redis://127.0.0.1:6379", name = "")]
+async fn empty_name() {}
 fn main() {}
