@@ -391,12 +391,17 @@ impl RedisCell {
         })
     }
 
-    /// Waits for this call's turn; with `on_store_error = Fail`, the store's error instead.
+    /// Waits for this call's turn (in `key`'s quota, written by `Display`, when keyed);
+    /// with `on_store_error = Fail`, the store's error instead.
     pub async fn acquire<U: Into<String>>(
         &'static self,
         url: impl FnOnce() -> U,
+        key: Option<String>,
     ) -> Result<crate::redis::RedisPermit, crate::redis::StoreError> {
-        self.get(url).acquire().await
+        match key {
+            None => self.get(url).acquire().await,
+            Some(key) => self.get(url).acquire_key(&key).await,
+        }
     }
 
     /// Waits for this call's turn, for a function that cannot return the error (see
@@ -404,7 +409,8 @@ impl RedisCell {
     pub async fn acquire_or_local<U: Into<String>>(
         &'static self,
         url: impl FnOnce() -> U,
+        key: Option<String>,
     ) -> crate::redis::RedisPermit {
-        self.get(url).acquire_or_local().await
+        self.get(url).acquire_or_local(key).await
     }
 }

@@ -419,3 +419,43 @@ async fn a_url_that_cannot_work_is_an_error_or_a_local_limit() {
         start.elapsed()
     );
 }
+
+#[async_dsl::throttled(rate = 10, redis = ATTRIBUTE_URL.get().cloned().unwrap_or_default(), name = "per-tenant", key = tenant)]
+async fn per_tenant(tenant: &str) -> Instant {
+    Instant::now()
+}
+
+#[tokio::test]
+async fn a_key_gets_a_quota_of_its_own_in_redis() {
+    let Some(url) = attribute_url() else { return };
+    let start = Instant::now();
+    // Ten a second per tenant: acme's second call waits 100 ms, globex's first does not.
+    let acme = per_tenant("acme").await;
+    let globex = per_tenant("globex").await;
+    // Both quotas live in Redis under their keys until their 100 ms pass.
+    let mut redis = redis::Client::open(url)
+        .unwrap()
+        .get_multiplexed_async_connection()
+        .await
+        .unwrap();
+    for key in [
+        "async-dsl:quota:per-tenant:acme",
+        "async-dsl:quota:per-tenant:globex",
+    ] {
+        let exists: bool = redis.exists(key).await.unwrap();
+        assert!(exists, "{key} holds the tenant's quota");
+    }
+    let acme_again = per_tenant("acme").await;
+    // (99: the two instants are read after each call's round trip, which may differ by
+    // less than a millisecond.)
+    assert!(
+        globex.duration_since(start) < Duration::from_millis(100),
+        "{:?}",
+        globex.duration_since(start)
+    );
+    assert!(
+        acme_again.duration_since(acme) >= Duration::from_millis(99),
+        "{:?}",
+        acme_again.duration_since(acme)
+    );
+}

@@ -6,7 +6,7 @@
 //!   duration; `key` any expression. With `redis = url`: `name` a valid quota name,
 //!   `on_store_error` one of the policies (`Fail` only on a function that returns a
 //!   `Result`), a rate the script's microsecond arithmetic holds, a literal URL with a Redis
-//!   scheme; `key` and `concurrency` not yet.
+//!   scheme; `concurrency` not yet.
 //! - `#[timeout("5s")]`: one duration.
 //! - `#[retry]`: `times` required, positive; `backoff` a range of durations, shorter first;
 //!   the function returns a `Result`.
@@ -158,12 +158,6 @@ pub(crate) fn layer(
             });
             let key_arg = args.take("key");
             let redis = redis_args(&mut args, wraps_result, &mut errors);
-            if let (Some(_), Some(key)) = (&redis, &key_arg) {
-                errors.push(syn::Error::new_spanned(
-                    &key.name,
-                    "`key` with `redis` (a shared quota per key) is not supported yet; use one quota `name` per key's function, or drop `redis` for a quota per process",
-                ));
-            }
             let concurrency_given = concurrency.is_some_and(|c| c > 0);
             if let (Some(redis), true) = (&redis, concurrency_given) {
                 errors.push(syn::Error::new_spanned(

@@ -214,6 +214,13 @@ fn redis_acquire(throttled: &Throttled, function: &syn::Ident, output: &Type) ->
     };
     let policy = &redis.policy;
     let url = &redis.url;
+    // The key as `Display` writes it (it is part of the Redis key); spanned at the key, where
+    // a key without `Display` is reported.
+    let key = match &throttled.key {
+        None => quote!(::core::option::Option::None),
+        Some(key) => quote_spanned!(key.span()=>
+            ::core::option::Option::Some(::std::string::ToString::to_string(&(#key)))),
+    };
     let permit = syn::Ident::new("permit", Span::mixed_site());
     let error = syn::Ident::new("error", Span::mixed_site());
     let cell = quote! {
@@ -224,14 +231,14 @@ fn redis_acquire(throttled: &Throttled, function: &syn::Ident, output: &Type) ->
         let convert =
             quote_spanned!(error_type(output).span()=> ::core::convert::From::from(#error));
         quote! {
-            let #permit = match { #cell THROTTLE.acquire(|| #url) }.await {
+            let #permit = match { #cell THROTTLE.acquire(|| #url, #key) }.await {
                 ::core::result::Result::Ok(#permit) => #permit,
                 ::core::result::Result::Err(#error) => return ::core::result::Result::Err(#convert),
             };
         }
     } else {
         quote! {
-            let #permit = { #cell THROTTLE.acquire_or_local(|| #url) }.await;
+            let #permit = { #cell THROTTLE.acquire_or_local(|| #url, #key) }.await;
         }
     }
 }

@@ -24,15 +24,16 @@ mod script;
 /// ```
 pub const RESERVE_SCRIPT: &str = script::RESERVE_SCRIPT;
 
+use std::collections::HashMap;
 use std::fmt;
 use std::num::NonZeroU32;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, PoisonError};
 use std::time::Duration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use tokio::sync::{Mutex, OnceCell};
 
-use crate::limit::{Permit, Throttle};
+use crate::limit::{KeyedPermit, KeyedThrottle, Permit, Throttle};
 
 /// What a [`RedisThrottle`] does when Redis cannot be reached or does not answer.
 ///
@@ -160,9 +161,12 @@ pub struct RedisThrottle {
     /// The connection, opened at the first call that needs it.
     connection: OnceCell<ConnectionManager>,
     /// This process's callers, in arrival order; the holder holds the one reservation.
-    queue: Mutex<()>,
-    /// The limiter of [`OnStoreError::Local`].
+    queue: Arc<Mutex<()>>,
+    /// The same per key, for the keys with callers.
+    key_queues: std::sync::Mutex<HashMap<String, Arc<Mutex<()>>>>,
+    /// The limiters of [`OnStoreError::Local`].
     local: OnceLock<Throttle>,
+    local_keyed: OnceLock<KeyedThrottle>,
 }
 
 /// The checked settings: what the script is called with.
@@ -200,7 +204,14 @@ impl fmt::Debug for RedisThrottle {
 #[must_use = "hold the permit for the call"]
 pub struct RedisPermit {
     unthrottled: bool,
-    _local: Option<Permit>,
+    _local: Option<LocalPermit>,
+}
+
+/// The permit of the fallback limiter, held like the shared one.
+#[derive(Debug)]
+enum LocalPermit {
+    Plain(#[allow(dead_code)] Permit),
+    Keyed(#[allow(dead_code)] KeyedPermit),
 }
 
 impl RedisPermit {
@@ -254,8 +265,10 @@ impl RedisThrottle {
             policy: OnStoreError::default(),
             checked: OnceLock::new(),
             connection: OnceCell::new(),
-            queue: Mutex::new(()),
+            queue: Arc::default(),
+            key_queues: std::sync::Mutex::default(),
             local: OnceLock::new(),
+            local_keyed: OnceLock::new(),
         }
     }
 
@@ -305,21 +318,68 @@ impl RedisThrottle {
     /// See [`RedisThrottle`]: dropped in the local queue it takes nothing; dropped holding a
     /// reservation it gives it back if it is still the latest.
     pub async fn acquire(&self) -> Result<RedisPermit, StoreError> {
+        self.acquire_in(None).await
+    }
+
+    /// [`acquire`](Self::acquire) in the quota of `key`: one quota per key, shared by every
+    /// process, kept in Redis under `async-dsl:quota:NAME:KEY` (the key as `Display` writes
+    /// it). Callers of one key queue behind each other, not behind other keys.
+    ///
+    /// ```no_run
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let per_tenant = async_dsl::redis::RedisThrottle::new("redis://127.0.0.1:6379", "tenant-api", std::num::NonZeroU32::new(5).unwrap(), std::time::Duration::from_secs(1));
+    /// let _acme = per_tenant.acquire_key("acme").await.unwrap();
+    /// let _globex = per_tenant.acquire_key("globex").await.unwrap(); // its own 5 a second
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    /// As [`acquire`](Self::acquire).
+    pub async fn acquire_key(
+        &self,
+        key: &(impl fmt::Display + ?Sized),
+    ) -> Result<RedisPermit, StoreError> {
+        self.acquire_in(Some(key.to_string())).await
+    }
+
+    /// The quota's or `key`'s turn, in this process's queue for it.
+    async fn acquire_in(&self, key: Option<String>) -> Result<RedisPermit, StoreError> {
         let quota = self.quota()?;
-        let _turn = self.queue.lock().await;
+        let queue = self.queue_of(key.as_deref());
+        let redis_key = match &key {
+            None => quota.key.clone(),
+            Some(key) => format!("{}:{key}", quota.key),
+        };
+        let turn = queue.lock().await;
+        let permit = self.turn(&quota, redis_key, key.as_deref()).await;
+        drop(turn);
+        self.forget_queue(key.as_deref(), queue);
+        permit
+    }
+
+    /// Takes a turn for `redis_key`, following the policy when Redis cannot be reached.
+    async fn turn(
+        &self,
+        quota: &Quota,
+        redis_key: String,
+        key: Option<&str>,
+    ) -> Result<RedisPermit, StoreError> {
         let mut backoff = RETRY_FIRST;
         loop {
-            let error = match self.connection(&quota).await {
-                Ok(connection) => match script::Reservation::take(connection, &quota).await {
-                    Ok(reservation) => {
-                        reservation.wait().await;
-                        return Ok(RedisPermit {
-                            unthrottled: false,
-                            _local: None,
-                        });
+            let error = match self.connection(quota).await {
+                Ok(connection) => {
+                    match script::Reservation::take(connection, redis_key.clone(), quota).await {
+                        Ok(reservation) => {
+                            reservation.wait().await;
+                            return Ok(RedisPermit {
+                                unthrottled: false,
+                                _local: None,
+                            });
+                        }
+                        Err(error) => error,
                     }
-                    Err(error) => error,
-                },
+                }
                 Err(error) => error,
             };
             match self.policy {
@@ -330,15 +390,7 @@ impl RedisThrottle {
                         _local: None,
                     });
                 }
-                OnStoreError::Local => {
-                    let local = self
-                        .local
-                        .get_or_init(|| Throttle::new(self.rate, self.per).burst(self.burst));
-                    return Ok(RedisPermit {
-                        unthrottled: true,
-                        _local: Some(local.acquire().await),
-                    });
-                }
+                OnStoreError::Local => return Ok(self.local_turn(key).await),
                 OnStoreError::Wait => {
                     // Jittered, so that the processes of a quota do not retry in step.
                     let jitter = crate::rand::below(backoff.as_micros() as usize / 2 + 1);
@@ -349,13 +401,55 @@ impl RedisThrottle {
         }
     }
 
+    /// A turn from this process's own limiter (per key when keyed).
+    async fn local_turn(&self, key: Option<&str>) -> RedisPermit {
+        let local = match key {
+            None => LocalPermit::Plain(self.local().acquire().await),
+            Some(key) => LocalPermit::Keyed(self.local_keyed().acquire(key).await),
+        };
+        RedisPermit {
+            unthrottled: true,
+            _local: Some(local),
+        }
+    }
+
+    /// This process's queue for the quota, or for `key`'s.
+    fn queue_of(&self, key: Option<&str>) -> Arc<Mutex<()>> {
+        match key {
+            None => Arc::clone(&self.queue),
+            Some(key) => {
+                let mut queues = self
+                    .key_queues
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                Arc::clone(queues.entry(key.to_owned()).or_default())
+            }
+        }
+    }
+
+    /// Drops `key`'s queue from the map once no caller holds it, so the map follows the keys
+    /// in use. Checked under the map's lock, where callers take their clones.
+    fn forget_queue(&self, key: Option<&str>, queue: Arc<Mutex<()>>) {
+        if let Some(key) = key {
+            let mut queues = self
+                .key_queues
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            // The map's and this one: nobody else queues for the key.
+            if Arc::strong_count(&queue) == 2 {
+                queues.remove(key);
+            }
+        }
+    }
+
     /// [`acquire`](Self::acquire) for a `#[throttled(redis = ..)]` function that cannot
     /// return the error: settings that cannot work are reported once on standard error (a
     /// function that returns no `Result` has no other way to say it) and its calls are
     /// throttled by a limiter of this process with the same rate instead; store errors follow
     /// the policy, which is not [`OnStoreError::Fail`] here (the macro refuses that).
-    pub(crate) async fn acquire_or_local(&self) -> RedisPermit {
-        match self.acquire().await {
+    pub(crate) async fn acquire_or_local(&self, key: Option<String>) -> RedisPermit {
+        let local_key = key.clone();
+        match self.acquire_in(key).await {
             Ok(permit) => permit,
             Err(error) => {
                 static REPORTED: std::sync::atomic::AtomicBool =
@@ -366,10 +460,7 @@ impl RedisThrottle {
                         self.name
                     );
                 }
-                RedisPermit {
-                    unthrottled: true,
-                    _local: Some(self.local().acquire().await),
-                }
+                self.local_turn(local_key.as_deref()).await
             }
         }
     }
@@ -378,6 +469,13 @@ impl RedisThrottle {
     fn local(&self) -> &Throttle {
         self.local
             .get_or_init(|| Throttle::new(self.rate, self.per).burst(self.burst))
+    }
+
+    /// The same per key.
+    fn local_keyed(&self) -> &KeyedThrottle {
+        let (rate, per, burst) = (self.rate, self.per, self.burst);
+        self.local_keyed
+            .get_or_init(|| KeyedThrottle::new(move || Throttle::new(rate, per).burst(burst)))
     }
 
     /// The settings, checked at the first call.

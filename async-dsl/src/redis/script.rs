@@ -95,15 +95,16 @@ pub(super) struct Reservation {
 }
 
 impl Reservation {
-    /// Reserves the next turn of `quota`. The script runs in a task of its own, so a caller
+    /// Reserves the next turn of `quota` at Redis key `key`. The script runs in a task of its own, so a caller
     /// dropped while it is in flight still learns the turn and gives it back.
     pub(super) async fn take(
         connection: ConnectionManager,
+        key: String,
         quota: &Quota,
     ) -> Result<Reservation, RedisError> {
         let slot = Slot {
             connection,
-            key: quota.key.clone(),
+            key,
             interval_us: quota.interval_us,
         };
         let (mut connection, key) = (slot.connection.clone(), slot.key.clone());

@@ -23,8 +23,8 @@ async fn more_than_one_a_microsecond() {}
 #[throttled(rate = 1, per = "1h", burst = 4000000000, redis = "redis://127.0.0.1:6379")]
 async fn burst_beyond_the_arithmetic() {}
 
-#[throttled(rate = 5, redis = "redis://127.0.0.1:6379", key = 1u32)]
-async fn keyed_shared_quota() {}
+#[throttled(rate = 5, redis = "redis://127.0.0.1:6379", key = vec![1u8])]
+async fn key_without_display() {}
 
 #[throttled(rate = 5, redis = "redis://127.0.0.1:6379", concurrency = 2)]
 async fn shared_concurrency() {}
