@@ -352,7 +352,15 @@ pub async fn sleep(after: Duration) {
 #[cfg(feature = "redis")]
 #[derive(Debug)]
 pub struct RedisCell {
-    args: (u32, Duration, u32, &'static str, crate::redis::OnStoreError),
+    args: (
+        u32,
+        Duration,
+        u32,
+        u32,
+        Duration,
+        &'static str,
+        crate::redis::OnStoreError,
+    ),
     throttle: OnceLock<crate::redis::RedisThrottle>,
 }
 
@@ -361,16 +369,18 @@ pub use crate::redis::OnStoreError;
 
 #[cfg(feature = "redis")]
 impl RedisCell {
-    /// `name` was checked by the macro.
+    /// `name` was checked by the macro; `concurrency` 0 means none.
     pub const fn new(
         rate: u32,
         per: Duration,
         burst: u32,
+        concurrency: u32,
+        lease: Duration,
         name: &'static str,
         policy: crate::redis::OnStoreError,
     ) -> Self {
         RedisCell {
-            args: (rate, per, burst, name, policy),
+            args: (rate, per, burst, concurrency, lease, name, policy),
             throttle: OnceLock::new(),
         }
     }
@@ -381,13 +391,17 @@ impl RedisCell {
         url: impl FnOnce() -> U,
     ) -> &'static crate::redis::RedisThrottle {
         self.throttle.get_or_init(|| {
-            let (rate, per, burst, name, policy) = self.args;
+            let (rate, per, burst, concurrency, lease, name, policy) = self.args;
             // The macro checked both are positive; 1 is the fallback all the same.
             let rate = core::num::NonZeroU32::new(rate).unwrap_or(core::num::NonZeroU32::MIN);
             let burst = core::num::NonZeroU32::new(burst).unwrap_or(core::num::NonZeroU32::MIN);
-            crate::redis::RedisThrottle::new(url(), name, rate, per)
+            let throttle = crate::redis::RedisThrottle::new(url(), name, rate, per)
                 .burst(burst)
-                .on_store_error(policy)
+                .on_store_error(policy);
+            match core::num::NonZeroU32::new(concurrency) {
+                Some(limit) => throttle.concurrency(limit, lease),
+                None => throttle,
+            }
         })
     }
 

@@ -459,3 +459,134 @@ async fn a_key_gets_a_quota_of_its_own_in_redis() {
         acme_again.duration_since(acme)
     );
 }
+
+fn with_places(url: &str, name: &str, limit: u32, lease: Duration) -> RedisThrottle {
+    quota(url, name, 1000).concurrency(NonZeroU32::new(limit).unwrap(), lease)
+}
+
+#[tokio::test]
+async fn places_in_flight_are_shared_across_processes_and_freed_at_once() {
+    let _alone = MEASURING.lock().await;
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    // Two throttles of one quota stand for two processes; the lease is long, so a waiter that
+    // started before it ran out was told of the release.
+    let lease = Duration::from_secs(10);
+    let throttles = [
+        Arc::new(with_places(&server.url(), "places", 2, lease)),
+        Arc::new(with_places(&server.url(), "places", 2, lease)),
+    ];
+    let in_flight = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let most = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let start = Instant::now();
+    let mut calls = tokio::task::JoinSet::new();
+    for i in 0..6 {
+        let (throttle, in_flight, most) = (
+            Arc::clone(&throttles[i % 2]),
+            Arc::clone(&in_flight),
+            Arc::clone(&most),
+        );
+        calls.spawn(async move {
+            let _place = throttle.acquire().await.unwrap();
+            let now = in_flight.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+            most.fetch_max(now, std::sync::atomic::Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            in_flight.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        });
+    }
+    while calls.join_next().await.is_some() {}
+    let took = start.elapsed();
+    assert_eq!(
+        most.load(std::sync::atomic::Ordering::SeqCst),
+        2,
+        "two places, both used"
+    );
+    assert!(
+        took >= Duration::from_millis(300),
+        "six calls of 100 ms, two at a time: {took:?}"
+    );
+    assert!(
+        took < lease,
+        "waiters were told of each release, not left to the lease: {took:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_place_a_dead_process_held_comes_back_when_its_lease_runs_out() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let mut redis = server
+        .client()
+        .get_multiplexed_async_connection()
+        .await
+        .unwrap();
+    // The only place, held by a process that died: its lease runs out in 300 ms.
+    let (seconds, micros): (u64, u64) = redis::cmd("TIME").query_async(&mut redis).await.unwrap();
+    let until = seconds * 1_000_000 + micros + 300_000;
+    let _: () = redis
+        .zadd("async-dsl:quota:dead:leases", "dead-process-1", until)
+        .await
+        .unwrap();
+    let throttle = with_places(&server.url(), "dead", 1, Duration::from_secs(10));
+    let start = Instant::now();
+    let _place = throttle.acquire().await.unwrap();
+    let waited = start.elapsed();
+    assert!(
+        waited >= Duration::from_millis(250),
+        "it waited for the lease: {waited:?}"
+    );
+    assert!(waited < Duration::from_secs(5), "and no longer: {waited:?}");
+}
+
+#[tokio::test]
+async fn a_held_place_is_renewed_for_as_long_as_the_call_runs() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let lease = Duration::from_millis(90);
+    let holder = with_places(&server.url(), "renewed", 1, lease);
+    let other = Arc::new(with_places(&server.url(), "renewed", 1, lease));
+    let place = holder.acquire().await.unwrap();
+    let start = Instant::now();
+    let waiting = tokio::spawn({
+        let other = Arc::clone(&other);
+        async move {
+            let _place = other.acquire().await.unwrap();
+            start.elapsed()
+        }
+    });
+    // Four leases long: without renewal the other would start after 90 ms.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert!(!waiting.is_finished(), "the place is still held");
+    drop(place);
+    let waited = waiting.await.unwrap();
+    assert!(waited >= Duration::from_millis(400), "{waited:?}");
+}
+
+#[tokio::test]
+async fn settings_of_places_that_cannot_work_are_an_error() {
+    let throttle = with_places("redis://127.0.0.1:1", "q", 1, Duration::from_millis(5));
+    assert_eq!(
+        throttle.acquire().await.unwrap_err().kind(),
+        StoreErrorKind::Config
+    );
+}
+
+static ONE_AT_A_TIME: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+#[async_dsl::throttled(rate = 1000, concurrency = 1, lease = "5s", redis = ATTRIBUTE_URL.get().cloned().unwrap_or_default(), name = "attribute-places")]
+async fn one_in_flight() -> usize {
+    let now = ONE_AT_A_TIME.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    ONE_AT_A_TIME.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    now
+}
+
+#[tokio::test]
+async fn the_attribute_limits_calls_in_flight_through_redis() {
+    let Some(_url) = attribute_url() else { return };
+    let calls: Vec<usize> = async_dsl::parallel! { for _ in 0..5 => one_in_flight() }.await;
+    assert_eq!(calls, [1, 1, 1, 1, 1], "never two in flight");
+}

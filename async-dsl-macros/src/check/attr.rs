@@ -6,7 +6,7 @@
 //!   duration; `key` any expression. With `redis = url`: `name` a valid quota name,
 //!   `on_store_error` one of the policies (`Fail` only on a function that returns a
 //!   `Result`), a rate the script's microsecond arithmetic holds, a literal URL with a Redis
-//!   scheme; `concurrency` not yet.
+//!   scheme; `lease` a duration, with `concurrency`; `concurrency` with `key` not yet.
 //! - `#[timeout("5s")]`: one duration.
 //! - `#[retry]`: `times` required, positive; `backoff` a range of durations, shorter first;
 //!   the function returns a `Result`.
@@ -41,7 +41,7 @@ pub(crate) struct Throttled {
     pub(crate) concurrency: usize,
     pub(crate) key: Option<Expr>,
     /// `redis = url`: the quota is shared through Redis.
-    pub(crate) redis: Option<Redis>,
+    pub(crate) redis: Option<Box<Redis>>,
 }
 
 /// The Redis part of a `#[throttled(redis = ..)]`.
@@ -51,6 +51,8 @@ pub(crate) struct Redis {
     pub(crate) name: Option<LitStr>,
     /// One of `OnStoreError`'s variants; `Wait` when not given.
     pub(crate) policy: syn::Ident,
+    /// `lease = ".."` with `concurrency`; 30 s when not given.
+    pub(crate) lease: Option<DurationLit>,
 }
 
 /// Arguments not yet taken, with duplicates already reported.
@@ -158,16 +160,43 @@ pub(crate) fn layer(
             });
             let key_arg = args.take("key");
             let redis = redis_args(&mut args, wraps_result, &mut errors);
+            let lease = args.take("lease");
             let concurrency_given = concurrency.is_some_and(|c| c > 0);
-            if let (Some(redis), true) = (&redis, concurrency_given) {
+            let lease = match (&redis, &lease) {
+                (Some(_), Some(arg)) if concurrency_given => errors.ok(duration(arg)),
+                (_, Some(arg)) => {
+                    errors.push(syn::Error::new_spanned(
+                        &arg.name,
+                        "`lease` is how long a place in flight of a quota shared through Redis is held without renewal; it needs `redis = ..` and `concurrency = N`",
+                    ));
+                    None
+                }
+                (_, None) => None,
+            };
+            if let (Some(_), true, Some(key)) = (&redis, concurrency_given, &key_arg) {
                 errors.push(syn::Error::new_spanned(
-                    &redis.url,
-                    "`concurrency` with `redis` (leases across processes) is not supported yet; drop one of the two",
+                    &key.name,
+                    "`concurrency` with `redis` and `key` (places in flight per key across processes) is not supported yet; drop `key` or `concurrency`",
                 ));
             }
+            if let (Some(redis), Some(n)) = (&redis, concurrency)
+                && u32::try_from(n).is_err()
+            {
+                errors.push(syn::Error::new_spanned(
+                    &redis.url,
+                    format!(
+                        "with `redis`, `concurrency` is at most {} (it is counted in a `u32`)",
+                        u32::MAX
+                    ),
+                ));
+            }
+            let redis = redis.map(|mut redis| {
+                redis.lease = lease;
+                Box::new(redis)
+            });
             let key = key_arg.map(|a| a.value);
             args.reject_rest(
-                "`rate`, `per`, `burst`, `concurrency`, `key`, `redis`, `name` or `on_store_error`",
+                "`rate`, `per`, `burst`, `concurrency`, `key`, `redis`, `name`, `on_store_error` or `lease`",
                 &mut errors,
             );
             if let (Some(redis), Some(rate), Some(per), Some(burst)) = (&redis, rate, &per, burst) {
@@ -312,6 +341,7 @@ fn redis_args(args: &mut Args, wraps_result: bool, errors: &mut Errors) -> Optio
         url: url.value,
         name,
         policy,
+        lease: None,
     })
 }
 

@@ -223,9 +223,14 @@ fn redis_acquire(throttled: &Throttled, function: &syn::Ident, output: &Type) ->
     };
     let permit = syn::Ident::new("permit", Span::mixed_site());
     let error = syn::Ident::new("error", Span::mixed_site());
+    let concurrency = int_lit(throttled.concurrency as u64);
+    let lease = match &redis.lease {
+        Some(lease) => lease.to_expr(),
+        None => quote!(::core::time::Duration::from_secs(30)),
+    };
     let cell = quote! {
         static THROTTLE: ::async_dsl::__private::RedisCell = ::async_dsl::__private::RedisCell::new(
-            #rate, #per, #burst, #name, ::async_dsl::__private::OnStoreError::#policy);
+            #rate, #per, #burst, #concurrency, #lease, #name, ::async_dsl::__private::OnStoreError::#policy);
     };
     if policy == "Fail" {
         let convert =

@@ -11,6 +11,7 @@
 //! (Tokio's fair mutex) and only the head of that queue holds a reservation, so waiting
 //! callers cost the server nothing and a caller dropped in the local queue loses no slot.
 
+mod lease;
 mod script;
 
 /// The Lua script that reserves a turn, as the throttle sends it (`EVALSHA`, loaded again on
@@ -167,6 +168,8 @@ pub struct RedisThrottle {
     /// The limiters of [`OnStoreError::Local`].
     local: OnceLock<Throttle>,
     local_keyed: OnceLock<KeyedThrottle>,
+    /// `concurrency`: the places in flight, as leases.
+    leases: Option<lease::Leases>,
 }
 
 /// The checked settings: what the script is called with.
@@ -205,6 +208,7 @@ impl fmt::Debug for RedisThrottle {
 pub struct RedisPermit {
     unthrottled: bool,
     _local: Option<LocalPermit>,
+    _lease: Option<lease::Lease>,
 }
 
 /// The permit of the fallback limiter, held like the shared one.
@@ -269,6 +273,7 @@ impl RedisThrottle {
             key_queues: std::sync::Mutex::default(),
             local: OnceLock::new(),
             local_keyed: OnceLock::new(),
+            leases: None,
         }
     }
 
@@ -283,6 +288,25 @@ impl RedisThrottle {
     /// ```
     pub fn burst(mut self, burst: NonZeroU32) -> Self {
         self.burst = burst;
+        self
+    }
+
+    /// At most `limit` calls in flight across every process of the quota, each holding a
+    /// lease of `lease` (renewed every third of it while the call runs, so a process that
+    /// dies gives its places back after at most `lease`). A waiter is told at once when a
+    /// place comes free in any process. Not for keyed quotas (`acquire_key` ignores it).
+    ///
+    /// A call that outlives a renewal by a whole lease (its process stalled that long) may
+    /// find its place taken: the limit is exact for processes that keep running.
+    ///
+    /// ```
+    /// # use std::num::NonZeroU32;
+    /// # use std::time::Duration;
+    /// let quota = async_dsl::redis::RedisThrottle::new("redis://127.0.0.1:6379", "q", NonZeroU32::new(100).unwrap(), Duration::from_secs(1))
+    ///     .concurrency(NonZeroU32::new(4).unwrap(), Duration::from_secs(30));
+    /// ```
+    pub fn concurrency(mut self, limit: NonZeroU32, lease: Duration) -> Self {
+        self.leases = Some(lease::Leases::new(limit.get(), lease));
         self
     }
 
@@ -369,14 +393,8 @@ impl RedisThrottle {
         loop {
             let error = match self.connection(quota).await {
                 Ok(connection) => {
-                    match script::Reservation::take(connection, redis_key.clone(), quota).await {
-                        Ok(reservation) => {
-                            reservation.wait().await;
-                            return Ok(RedisPermit {
-                                unthrottled: false,
-                                _local: None,
-                            });
-                        }
+                    match self.shared_turn(quota, connection, &redis_key, key).await {
+                        Ok(permit) => return Ok(permit),
                         Err(error) => error,
                     }
                 }
@@ -388,6 +406,7 @@ impl RedisThrottle {
                     return Ok(RedisPermit {
                         unthrottled: true,
                         _local: None,
+                        _lease: None,
                     });
                 }
                 OnStoreError::Local => return Ok(self.local_turn(key).await),
@@ -401,6 +420,34 @@ impl RedisThrottle {
         }
     }
 
+    /// A place in flight first (when limited; taken after the rate's turn, a call could
+    /// start later than its turn and crowd the next one), then the rate's turn.
+    async fn shared_turn(
+        &self,
+        quota: &Quota,
+        connection: ConnectionManager,
+        redis_key: &str,
+        key: Option<&str>,
+    ) -> Result<RedisPermit, redis::RedisError> {
+        let lease = match (&self.leases, key) {
+            (Some(leases), None) => Some(
+                leases
+                    .take(&quota.client, connection.clone(), redis_key)
+                    .await?,
+            ),
+            _ => None,
+        };
+        script::Reservation::take(connection, redis_key.to_owned(), quota)
+            .await?
+            .wait()
+            .await;
+        Ok(RedisPermit {
+            unthrottled: false,
+            _local: None,
+            _lease: lease,
+        })
+    }
+
     /// A turn from this process's own limiter (per key when keyed).
     async fn local_turn(&self, key: Option<&str>) -> RedisPermit {
         let local = match key {
@@ -410,6 +457,7 @@ impl RedisThrottle {
         RedisPermit {
             unthrottled: true,
             _local: Some(local),
+            _lease: None,
         }
     }
 
@@ -467,8 +515,13 @@ impl RedisThrottle {
 
     /// The limiter of [`OnStoreError::Local`], made on first use.
     fn local(&self) -> &Throttle {
-        self.local
-            .get_or_init(|| Throttle::new(self.rate, self.per).burst(self.burst))
+        self.local.get_or_init(|| {
+            let throttle = Throttle::new(self.rate, self.per).burst(self.burst);
+            match &self.leases {
+                Some(leases) => throttle.concurrency(leases.limit()),
+                None => throttle,
+            }
+        })
     }
 
     /// The same per key.
@@ -505,6 +558,14 @@ impl RedisThrottle {
                 self.burst
             )));
         }
+        if let Some(leases) = &self.leases {
+            let lease = leases.lease();
+            if lease < MIN_LEASE || lease.as_micros() > u128::from(MAX_SPAN_US) {
+                return Err(StoreError::config(format!(
+                    "a lease of {lease:?} cannot be renewed in time: it is {MIN_LEASE:?} to 2^52 µs"
+                )));
+            }
+        }
         Ok(Quota {
             client,
             key: format!("async-dsl:quota:{}", self.name),
@@ -535,6 +596,9 @@ impl RedisThrottle {
 /// How long a connection attempt or a script may take before it counts as a store error
 /// (so a Redis that hangs is treated as one that is away).
 const STORE_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// The shortest lease: it is renewed every third of it, on a timer of millisecond ticks.
+const MIN_LEASE: Duration = Duration::from_millis(30);
 
 /// The first wait of [`OnStoreError::Wait`], and the longest.
 const RETRY_FIRST: Duration = Duration::from_millis(10);
