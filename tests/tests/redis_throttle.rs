@@ -298,16 +298,33 @@ fn four_processes_share_one_quota() {
         .collect();
     let mut per_process = Vec::new();
     let mut all = Vec::new();
+    let mut turns = Vec::new();
     for worker in workers {
         let out = worker.wait_with_output().unwrap();
         assert!(out.status.success(), "a worker failed");
-        let starts: Vec<u64> = String::from_utf8(out.stdout)
+        let calls: Vec<(u64, u64)> = String::from_utf8(out.stdout)
             .unwrap()
             .lines()
-            .map(|l| l.parse().unwrap())
+            .map(|line| {
+                let (at, turn) = line.split_once(' ').unwrap();
+                (at.parse().unwrap(), turn.parse().unwrap())
+            })
             .collect();
-        per_process.push(starts.len());
-        all.extend(starts);
+        per_process.push(calls.len());
+        all.extend(calls.iter().map(|&(at, _)| at));
+        turns.extend(calls.iter().map(|&(_, turn)| turn));
+    }
+    // Reservation order: the server handed out one sequence of turns across the four
+    // processes, each at least one interval (20 ms) after the one before (exactly one
+    // while reservations keep coming; more after a pause).
+    turns.sort_unstable();
+    for pair in turns.windows(2) {
+        assert!(
+            pair[1] - pair[0] >= 20_000,
+            "turns {} and {} closer than the interval",
+            pair[0],
+            pair[1]
+        );
     }
     all.sort_unstable();
     let total = all.len() as f64;
@@ -589,4 +606,51 @@ async fn the_attribute_limits_calls_in_flight_through_redis() {
     let Some(_url) = attribute_url() else { return };
     let calls: Vec<usize> = async_dsl::parallel! { for _ in 0..5 => one_in_flight() }.await;
     assert_eq!(calls, [1, 1, 1, 1, 1], "never two in flight");
+}
+
+#[tokio::test]
+async fn a_waiting_acquire_dropped_after_each_of_its_polls_leaves_the_next_turn_free() {
+    let _alone = MEASURING.lock().await;
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let mut redis = server
+        .client()
+        .get_multiplexed_async_connection()
+        .await
+        .unwrap();
+    for polls in 0..6 {
+        let name = format!("dropped-{polls}");
+        // Ten a second: the first call starts at once, the second must wait 100 ms.
+        let throttle = quota(&server.url(), &name, 10);
+        let first = throttle.acquire().await.unwrap().turn().unwrap();
+        let mut second = Box::pin(throttle.acquire());
+        for _ in 0..polls {
+            assert!(
+                futures::poll!(second.as_mut()).is_pending(),
+                "it waits, after {polls} polls"
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        drop(second);
+        // Whatever it held goes back (from a task of its own): the quota's TAT returns to
+        // the first call's, so the third call takes the second turn.
+        let key = format!("async-dsl:quota:{name}");
+        let first_tat =
+            u64::try_from(first.duration_since(UNIX_EPOCH).unwrap().as_micros()).unwrap() + 100_000;
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while tat(&mut redis, &key).await != Some(first_tat) {
+            assert!(
+                Instant::now() < deadline,
+                "dropped after {polls} polls, its turn stayed taken"
+            );
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        let third = throttle.acquire().await.unwrap().turn().unwrap();
+        assert_eq!(
+            third.duration_since(first).unwrap(),
+            Duration::from_millis(100),
+            "dropped after {polls} polls: the next call got the turn after the first"
+        );
+    }
 }

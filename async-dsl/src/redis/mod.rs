@@ -207,6 +207,8 @@ impl fmt::Debug for RedisThrottle {
 #[must_use = "hold the permit for the call"]
 pub struct RedisPermit {
     unthrottled: bool,
+    /// The start the quota reserved, in microseconds of the server's clock since 1970.
+    turn: Option<u64>,
     _local: Option<LocalPermit>,
     _lease: Option<lease::Lease>,
 }
@@ -233,6 +235,25 @@ impl RedisPermit {
     /// ```
     pub fn unthrottled(&self) -> bool {
         self.unthrottled
+    }
+
+    /// The turn the shared quota gave this call: its theoretical start (GCRA), on the Redis
+    /// server's clock (with a burst, a call may start up to `burst - 1` intervals before
+    /// it); `None` for a call started without the quota. Turns are handed out one interval
+    /// apart in the order the server received the reservations, so across every process no
+    /// two calls get the same turn, and a call that started late can tell by how much.
+    ///
+    /// ```no_run
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let quota = async_dsl::redis::RedisThrottle::new("redis://127.0.0.1:6379", "q", std::num::NonZeroU32::MIN, std::time::Duration::from_secs(1));
+    /// let permit = quota.acquire().await.unwrap();
+    /// let late = std::time::SystemTime::now().duration_since(permit.turn().unwrap());
+    /// # }
+    /// ```
+    pub fn turn(&self) -> Option<std::time::SystemTime> {
+        self.turn
+            .map(|us| std::time::UNIX_EPOCH + Duration::from_micros(us))
     }
 }
 
@@ -405,6 +426,7 @@ impl RedisThrottle {
                 OnStoreError::Proceed => {
                     return Ok(RedisPermit {
                         unthrottled: true,
+                        turn: None,
                         _local: None,
                         _lease: None,
                     });
@@ -437,12 +459,13 @@ impl RedisThrottle {
             ),
             _ => None,
         };
-        script::Reservation::take(connection, redis_key.to_owned(), quota)
+        let tat = script::Reservation::take(connection, redis_key.to_owned(), quota)
             .await?
             .wait()
             .await;
         Ok(RedisPermit {
             unthrottled: false,
+            turn: tat.checked_sub(quota.interval_us),
             _local: None,
             _lease: lease,
         })
@@ -456,6 +479,7 @@ impl RedisThrottle {
         };
         RedisPermit {
             unthrottled: true,
+            turn: None,
             _local: Some(local),
             _lease: None,
         }

@@ -140,12 +140,14 @@ impl Reservation {
         })
     }
 
-    /// Waits for the turn; it is used once this returns.
-    pub(super) async fn wait(mut self) {
+    /// Waits for the turn; it is used once this returns. Returns the theoretical arrival
+    /// time the turn left, in microseconds of the server's clock.
+    pub(super) async fn wait(mut self) -> u64 {
         if !self.wait.is_zero() {
             crate::option::sleep(self.wait).await;
         }
         self.used = true;
+        self.tat
     }
 }
 

@@ -1,6 +1,7 @@
 //! One process of the shared-quota test (`tests/redis_throttle.rs`): takes turns from a
-//! `RedisThrottle` from a given moment for a given time, then prints the start times (Unix
-//! microseconds), one per line.
+//! `RedisThrottle` from a given moment for a given time, then prints, one call per line, its
+//! start time and the turn the quota gave it (both Unix microseconds, the turn on the
+//! server's clock).
 //!
 //! Usage: `quota_worker URL NAME RATE START_UNIX_MICROS RUN_MILLIS`
 
@@ -35,9 +36,14 @@ async fn main() {
             break;
         }
         assert!(!permit.unthrottled(), "the store stayed up");
-        starts.push(now);
+        let turn = permit.turn().expect("a turn from the quota");
+        let turn = turn
+            .duration_since(UNIX_EPOCH)
+            .expect("after 1970")
+            .as_micros();
+        starts.push((now, turn));
     }
-    for at in starts {
-        println!("{at}");
+    for (at, turn) in starts {
+        println!("{at} {turn}");
     }
 }
