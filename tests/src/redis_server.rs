@@ -61,6 +61,17 @@ impl RedisServer {
         redis::Client::open(self.url()).expect("a valid URL")
     }
 
+    /// A connection for the tests' own commands.
+    ///
+    /// # Panics
+    /// If the server does not answer.
+    pub async fn connection(&self) -> redis::aio::MultiplexedConnection {
+        self.client()
+            .get_multiplexed_async_connection()
+            .await
+            .expect("the test's server answers")
+    }
+
     fn spawn(&mut self) -> bool {
         let child = Command::new("redis-server")
             .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])

@@ -90,11 +90,7 @@ async fn an_idle_quota_vanishes_from_redis() {
     };
     let throttle = quota(&server.url(), "idle", 10);
     let _turn = throttle.acquire().await.unwrap();
-    let mut redis = server
-        .client()
-        .get_multiplexed_async_connection()
-        .await
-        .unwrap();
+    let mut redis = server.connection().await;
     let key = "async-dsl:quota:idle";
     let ttl: i64 = redis.pttl(key).await.unwrap();
     assert!(
@@ -116,11 +112,7 @@ async fn a_caller_dropped_while_it_waits_gives_its_turn_back() {
         return;
     };
     let throttle = quota(&server.url(), "given-back", 1);
-    let mut redis = server
-        .client()
-        .get_multiplexed_async_connection()
-        .await
-        .unwrap();
+    let mut redis = server.connection().await;
     let key = "async-dsl:quota:given-back";
     let _first = throttle.acquire().await.unwrap();
     let after_first = tat(&mut redis, key)
@@ -534,11 +526,7 @@ async fn a_place_a_dead_process_held_comes_back_when_its_lease_runs_out() {
     let Some(server) = RedisServer::start() else {
         return;
     };
-    let mut redis = server
-        .client()
-        .get_multiplexed_async_connection()
-        .await
-        .unwrap();
+    let mut redis = server.connection().await;
     // The only place, held by a process that died: its lease runs out in 300 ms.
     let (seconds, micros): (u64, u64) = redis::cmd("TIME").query_async(&mut redis).await.unwrap();
     let until = seconds * 1_000_000 + micros + 300_000;
@@ -614,11 +602,7 @@ async fn a_waiting_acquire_dropped_after_each_of_its_polls_leaves_the_next_turn_
     let Some(server) = RedisServer::start() else {
         return;
     };
-    let mut redis = server
-        .client()
-        .get_multiplexed_async_connection()
-        .await
-        .unwrap();
+    let mut redis = server.connection().await;
     for polls in 0..6 {
         let name = format!("dropped-{polls}");
         // Ten a second: the first call starts at once, the second must wait 100 ms.
