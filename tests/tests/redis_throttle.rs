@@ -638,3 +638,38 @@ async fn a_waiting_acquire_dropped_after_each_of_its_polls_leaves_the_next_turn_
         );
     }
 }
+
+static PER_KEY_IN_FLIGHT: std::sync::Mutex<Vec<(String, i32)>> = std::sync::Mutex::new(Vec::new());
+
+#[async_dsl::throttled(rate = 1000, concurrency = 1, redis = ATTRIBUTE_URL.get().cloned().unwrap_or_default(), name = "places-per-key", key = tenant)]
+async fn one_in_flight_per_tenant(tenant: &str) {
+    PER_KEY_IN_FLIGHT
+        .lock()
+        .unwrap()
+        .push((tenant.to_owned(), 1));
+    tokio::time::sleep(Duration::from_millis(30)).await;
+    PER_KEY_IN_FLIGHT
+        .lock()
+        .unwrap()
+        .push((tenant.to_owned(), -1));
+}
+
+#[tokio::test]
+async fn each_key_has_places_of_its_own() {
+    let Some(_url) = attribute_url() else { return };
+    let tenants = ["acme", "acme", "acme", "globex", "globex", "globex"];
+    let _: Vec<()> = async_dsl::parallel! { for t in tenants => one_in_flight_per_tenant(t) }.await;
+    let events = PER_KEY_IN_FLIGHT.lock().unwrap().clone();
+    let (mut most, mut both) = (std::collections::HashMap::new(), 0);
+    let mut now = std::collections::HashMap::new();
+    for (tenant, step) in events {
+        let n = now.entry(tenant.clone()).or_insert(0);
+        *n += step;
+        let m = most.entry(tenant).or_insert(0);
+        *m = (*m).max(*n);
+        both = both.max(now.values().sum::<i32>());
+    }
+    assert_eq!(most["acme"], 1, "one acme call in flight at a time");
+    assert_eq!(most["globex"], 1, "one globex call in flight at a time");
+    assert_eq!(both, 2, "the two tenants' calls ran side by side");
+}

@@ -6,7 +6,7 @@
 //!   duration; `key` any expression. With `redis = url`: `name` a valid quota name,
 //!   `on_store_error` one of the policies (`Fail` only on a function that returns a
 //!   `Result`), a rate the script's microsecond arithmetic holds, a literal URL with a Redis
-//!   scheme; `lease` a duration, with `concurrency`; `concurrency` with `key` not yet.
+//!   scheme; `lease` a duration, with `concurrency`.
 //! - `#[timeout("5s")]`: one duration.
 //! - `#[retry]`: `times` required, positive; `backoff` a range of durations, shorter first;
 //!   the function returns a `Result`.
@@ -173,12 +173,6 @@ pub(crate) fn layer(
                 }
                 (_, None) => None,
             };
-            if let (Some(_), true, Some(key)) = (&redis, concurrency_given, &key_arg) {
-                errors.push(syn::Error::new_spanned(
-                    &key.name,
-                    "`concurrency` with `redis` and `key` (places in flight per key across processes) is not supported yet; drop `key` or `concurrency`",
-                ));
-            }
             if let (Some(redis), Some(n)) = (&redis, concurrency)
                 && u32::try_from(n).is_err()
             {

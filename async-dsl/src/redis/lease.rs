@@ -14,7 +14,7 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use redis::aio::ConnectionManager;
 use redis::{RedisError, Script};
-use tokio::sync::{Mutex, Notify};
+use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -81,8 +81,6 @@ pub(super) struct Leases {
     /// Stops the channel's listener when the throttle goes.
     stop: CancellationToken,
     listening: OnceLock<()>,
-    /// This process's waiters for a place, in arrival order; the head asks Redis.
-    queue: Mutex<()>,
 }
 
 impl Drop for Leases {
@@ -147,7 +145,6 @@ impl Leases {
             freed: Arc::default(),
             stop: CancellationToken::new(),
             listening: OnceLock::new(),
-            queue: Mutex::new(()),
         }
     }
 
@@ -161,17 +158,18 @@ impl Leases {
         std::num::NonZeroUsize::new(self.limit as usize).unwrap_or(std::num::NonZeroUsize::MIN)
     }
 
-    /// Takes a place in flight under `key` (its sorted set `key:leases`, its channel
-    /// `key:freed`), waiting for one in arrival order.
+    /// Takes a place in flight under `key` (its sorted set `key:leases`), listening on the
+    /// quota's channel `quota:freed` (one for all its keys). The caller is the head of this
+    /// process's queue for `key`, so waiters ask in arrival order.
     pub(super) async fn take(
         &self,
         client: &redis::Client,
         mut connection: ConnectionManager,
         key: &str,
+        quota: &str,
     ) -> Result<Lease, RedisError> {
-        let keys = (format!("{key}:leases"), format!("{key}:freed"));
+        let keys = (format!("{key}:leases"), format!("{quota}:freed"));
         self.listen(client, &keys.1);
-        let _head = self.queue.lock().await;
         let id = next_id();
         let lease_us = u64::try_from(self.lease.as_micros()).unwrap_or(u64::MAX);
         loop {

@@ -315,7 +315,8 @@ impl RedisThrottle {
     /// At most `limit` calls in flight across every process of the quota, each holding a
     /// lease of `lease` (renewed every third of it while the call runs, so a process that
     /// dies gives its places back after at most `lease`). A waiter is told at once when a
-    /// place comes free in any process. Not for keyed quotas (`acquire_key` ignores it).
+    /// place comes free in any process. With [`acquire_key`](Self::acquire_key), each key
+    /// has `limit` places of its own.
     ///
     /// A call that outlives a renewal by a whole lease (its process stalled that long) may
     /// find its place taken: the limit is exact for processes that keep running.
@@ -413,12 +414,10 @@ impl RedisThrottle {
         let mut backoff = RETRY_FIRST;
         loop {
             let error = match self.connection(quota).await {
-                Ok(connection) => {
-                    match self.shared_turn(quota, connection, &redis_key, key).await {
-                        Ok(permit) => return Ok(permit),
-                        Err(error) => error,
-                    }
-                }
+                Ok(connection) => match self.shared_turn(quota, connection, &redis_key).await {
+                    Ok(permit) => return Ok(permit),
+                    Err(error) => error,
+                },
                 Err(error) => error,
             };
             match self.policy {
@@ -449,15 +448,14 @@ impl RedisThrottle {
         quota: &Quota,
         connection: ConnectionManager,
         redis_key: &str,
-        key: Option<&str>,
     ) -> Result<RedisPermit, redis::RedisError> {
-        let lease = match (&self.leases, key) {
-            (Some(leases), None) => Some(
+        let lease = match &self.leases {
+            Some(leases) => Some(
                 leases
-                    .take(&quota.client, connection.clone(), redis_key)
+                    .take(&quota.client, connection.clone(), redis_key, &quota.key)
                     .await?,
             ),
-            _ => None,
+            None => None,
         };
         let tat = script::Reservation::take(connection, redis_key.to_owned(), quota)
             .await?
@@ -551,8 +549,16 @@ impl RedisThrottle {
     /// The same per key.
     fn local_keyed(&self) -> &KeyedThrottle {
         let (rate, per, burst) = (self.rate, self.per, self.burst);
-        self.local_keyed
-            .get_or_init(|| KeyedThrottle::new(move || Throttle::new(rate, per).burst(burst)))
+        let places = self.leases.as_ref().map(lease::Leases::limit);
+        self.local_keyed.get_or_init(|| {
+            KeyedThrottle::new(move || {
+                let throttle = Throttle::new(rate, per).burst(burst);
+                match places {
+                    Some(places) => throttle.concurrency(places),
+                    None => throttle,
+                }
+            })
+        })
     }
 
     /// The settings, checked at the first call.

@@ -26,9 +26,6 @@ async fn burst_beyond_the_arithmetic() {}
 #[throttled(rate = 5, redis = "redis://127.0.0.1:6379", key = vec![1u8])]
 async fn key_without_display() {}
 
-#[throttled(rate = 5, redis = "redis://127.0.0.1:6379", concurrency = 2, key = 1u32)]
-async fn shared_places_per_key() {}
-
 #[throttled(rate = 5, redis = "redis://127.0.0.1:6379", concurrency = 5000000000)]
 async fn places_beyond_a_u32() {}
 
