@@ -30,8 +30,9 @@ async fn settings_that_cannot_work_are_an_error_at_the_first_call() {
         quota("redis://127.0.0.1:1", "", 5),
         quota("redis://127.0.0.1:1", "has space", 5),
         quota("redis://127.0.0.1:1", &"n".repeat(201), 5),
-        // More than one a microsecond.
+        // More than one a microsecond, and the most a `u32` holds.
         quota("redis://127.0.0.1:1", "q", 2_000_000),
+        quota("redis://127.0.0.1:1", "q", u32::MAX),
         // An interval of a day times a burst of four billion: beyond 2^52 µs.
         RedisThrottle::new(
             "redis://127.0.0.1:1",
@@ -572,11 +573,56 @@ async fn a_held_place_is_renewed_for_as_long_as_the_call_runs() {
 
 #[tokio::test]
 async fn settings_of_places_that_cannot_work_are_an_error() {
-    let throttle = with_places("redis://127.0.0.1:1", "q", 1, Duration::from_millis(5));
-    assert_eq!(
-        throttle.acquire().await.unwrap_err().kind(),
-        StoreErrorKind::Config
-    );
+    // Leases too short to renew, or too long for the script, at 0, near 0 and the most a
+    // `Duration` holds.
+    for lease in [Duration::ZERO, Duration::from_millis(5), Duration::MAX] {
+        let throttle = with_places("redis://127.0.0.1:1", "q", 1, lease);
+        assert_eq!(
+            throttle.acquire().await.unwrap_err().kind(),
+            StoreErrorKind::Config,
+            "{lease:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_script_is_loaded_again_after_the_server_forgot_it() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let throttle = quota(&server.url(), "flushed", 1000);
+    drop(throttle.acquire().await.unwrap());
+    let mut redis = server.connection().await;
+    let _: () = redis::cmd("SCRIPT")
+        .arg("FLUSH")
+        .query_async(&mut redis)
+        .await
+        .unwrap();
+    // `EVALSHA` now answers `NOSCRIPT`; the call loads the script and goes on.
+    let permit = throttle.acquire().await.unwrap();
+    assert!(!permit.unthrottled() && permit.turn().is_some());
+}
+
+fn tenant_of(id: u32) -> String {
+    assert!(id != 0, "no tenant 0");
+    format!("t{id}")
+}
+
+#[async_dsl::throttled(rate = 1000, redis = ATTRIBUTE_URL.get().cloned().unwrap_or_default(), name = "panicking-key", key = tenant_of(id))]
+async fn by_tenant(id: u32) -> u32 {
+    id
+}
+
+#[tokio::test]
+async fn a_key_expression_that_panics_reaches_the_caller_and_the_quota_stays_usable() {
+    use futures::FutureExt;
+    let Some(_url) = attribute_url() else { return };
+    let panicked = std::panic::AssertUnwindSafe(by_tenant(0))
+        .catch_unwind()
+        .await;
+    let message = panicked.unwrap_err();
+    assert_eq!(message.downcast_ref::<&str>(), Some(&"no tenant 0"));
+    assert_eq!(by_tenant(7).await, 7, "the next call goes on");
 }
 
 static ONE_AT_A_TIME: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
@@ -672,4 +718,15 @@ async fn each_key_has_places_of_its_own() {
     assert_eq!(most["acme"], 1, "one acme call in flight at a time");
     assert_eq!(most["globex"], 1, "one globex call in flight at a time");
     assert_eq!(both, 2, "the two tenants' calls ran side by side");
+}
+
+#[test]
+fn acquire_outside_a_tokio_runtime_is_an_error_not_a_panic() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let throttle = quota(&server.url(), "outside", 10);
+    let error = futures::executor::block_on(throttle.acquire()).unwrap_err();
+    assert_eq!(error.kind(), StoreErrorKind::Config, "{error}");
+    assert!(error.to_string().contains("Tokio runtime"), "{error}");
 }

@@ -348,8 +348,9 @@ impl RedisThrottle {
 
     /// Waits for this call's turn in the shared quota; hold the permit for the call.
     ///
-    /// `Err` when the settings cannot work ([`StoreErrorKind::Config`]), and, with
-    /// [`OnStoreError::Fail`], when Redis cannot be reached.
+    /// `Err` when the settings cannot work or no Tokio runtime polls the call
+    /// ([`StoreErrorKind::Config`]), and, with [`OnStoreError::Fail`], when Redis cannot be
+    /// reached.
     ///
     /// ```no_run
     /// # #[tokio::main(flavor = "current_thread")]
@@ -392,6 +393,13 @@ impl RedisThrottle {
     /// The quota's or `key`'s turn, in this process's queue for it.
     async fn acquire_in(&self, key: Option<String>) -> Result<RedisPermit, StoreError> {
         let quota = self.quota()?;
+        // The connection and the waits are Tokio's: polled elsewhere, say so instead of
+        // letting the Redis client panic.
+        if !crate::coop::in_tokio_runtime() {
+            return Err(StoreError::config(
+                "the quota is shared through a Tokio connection: acquire it inside a Tokio runtime",
+            ));
+        }
         let queue = self.queue_of(key.as_deref());
         let redis_key = match &key {
             None => quota.key.clone(),
