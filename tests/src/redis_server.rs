@@ -42,6 +42,10 @@ impl RedisServer {
     /// [`restart`]: RedisServer::restart
     pub fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {
+            // A paused server is killed all the same; continued first so it exits cleanly.
+            let _ = Command::new("kill")
+                .args(["-CONT", &child.id().to_string()])
+                .status();
             let _ = child.kill();
             let _ = child.wait();
         }
@@ -59,6 +63,29 @@ impl RedisServer {
     /// A plain connection for the tests' own commands.
     pub fn client(&self) -> redis::Client {
         redis::Client::open(self.url()).expect("a valid URL")
+    }
+
+    /// Stops the server answering without closing its connections (SIGSTOP): a Redis that
+    /// hangs. [`resume`] undoes it.
+    ///
+    /// [`resume`]: RedisServer::resume
+    pub fn pause(&self) {
+        self.signal("-STOP");
+    }
+
+    /// Lets a paused server answer again (SIGCONT).
+    pub fn resume(&self) {
+        self.signal("-CONT");
+    }
+
+    fn signal(&self, signal: &str) {
+        if let Some(child) = &self.child {
+            let sent = Command::new("kill")
+                .args([signal, &child.id().to_string()])
+                .status()
+                .expect("`kill` runs");
+            assert!(sent.success(), "kill {signal} failed");
+        }
     }
 
     /// A connection for the tests' own commands.

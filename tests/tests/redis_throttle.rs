@@ -730,3 +730,42 @@ fn acquire_outside_a_tokio_runtime_is_an_error_not_a_panic() {
     assert_eq!(error.kind(), StoreErrorKind::Config, "{error}");
     assert!(error.to_string().contains("Tokio runtime"), "{error}");
 }
+
+#[tokio::test]
+async fn a_redis_that_hangs_counts_as_away_after_a_second() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let url = server.url();
+    let fail = quota(&url, "hangs", 1000).on_store_error(OnStoreError::Fail);
+    let proceed = quota(&url, "hangs", 1000).on_store_error(OnStoreError::Proceed);
+    for throttle in [&fail, &proceed] {
+        assert!(
+            !throttle.acquire().await.unwrap().unthrottled(),
+            "Redis answers"
+        );
+    }
+    server.pause();
+    let start = Instant::now();
+    let error = fail.acquire().await.unwrap_err();
+    let waited = start.elapsed();
+    assert_eq!(error.kind(), StoreErrorKind::Store, "{error}");
+    assert!(
+        waited >= Duration::from_millis(900),
+        "it waited for the answer first: {waited:?}"
+    );
+    assert!(
+        waited < Duration::from_secs(5),
+        "and not forever: {waited:?}"
+    );
+    assert!(proceed.acquire().await.unwrap().unthrottled());
+    server.resume();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while fail.acquire().await.is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "did not recover once Redis answered again"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
