@@ -305,6 +305,9 @@ impl<F: Future> Future for Throttled<F> {
 /// [`throttled`] for a keyed throttle. `make`, called on the first poll, takes the
 /// arguments, hashes the key with [`key_hash`] and returns the body, so the key expression
 /// runs when an `async fn` would run it.
+///
+/// # Cancel safety
+/// As `KeyedThrottle::acquire` while it waits; dropped in the body, the body is dropped.
 pub async fn keyed_throttled<M, F>(cell: &'static KeyedThrottleCell, make: M) -> F::Output
 where
     M: FnOnce() -> (u64, F),
@@ -318,6 +321,9 @@ where
 /// The `#[timeout]` of a function returning `Result<T, E>`: expiry becomes
 /// `Err(into(Elapsed))`, with `into` the expansion's `|elapsed| From::from(elapsed)`, written at
 /// the error type so that an `E` without the conversion is reported there.
+///
+/// # Cancel safety
+/// As [`Timeout`]: dropping it drops the body and the deadline.
 pub async fn timeout_into<F, T, E, C>(after: Duration, body: F, into: C) -> Result<T, E>
 where
     F: Future<Output = Result<T, E>>,
@@ -342,6 +348,9 @@ pub fn key_hash<K: core::hash::Hash + ?Sized>(cell: &'static KeyedThrottleCell, 
 }
 
 /// `#[retry]`'s wait between attempts, on the timer of the runtime polling it.
+///
+/// # Cancel safety
+/// Nothing is lost: dropping it drops the timer.
 pub async fn sleep(after: Duration) {
     crate::option::sleep(after).await;
 }
@@ -407,6 +416,9 @@ impl RedisCell {
 
     /// Waits for this call's turn (in `key`'s quota, written by `Display`, when keyed);
     /// with `on_store_error = Fail`, the store's error instead.
+    ///
+    /// # Cancel safety
+    /// As `RedisThrottle::acquire`.
     pub async fn acquire<U: Into<String>>(
         &'static self,
         url: impl FnOnce() -> U,
@@ -420,6 +432,9 @@ impl RedisCell {
 
     /// Waits for this call's turn, for a function that cannot return the error (see
     /// `RedisThrottle::acquire_or_local`).
+    ///
+    /// # Cancel safety
+    /// As `RedisThrottle::acquire`.
     pub async fn acquire_or_local<U: Into<String>>(
         &'static self,
         url: impl FnOnce() -> U,

@@ -45,6 +45,30 @@
 /// # }
 /// ```
 ///
+/// With the cargo feature `redis`, `redis = url` shares the limit with every process that
+/// uses the same Redis and quota name (see `async_dsl::redis` where the feature is on):
+/// `name = "partner-api"` (default: the crate's name and the function's path), `on_store_error
+/// = Wait | Proceed | Local | Fail` (what a call does while Redis is away; `Fail` needs a
+/// function returning a `Result` whose error converts from `StoreError`), and, with
+/// `concurrency`, `lease = "30s"` (how long a place in flight is held without renewal). The
+/// URL expression is evaluated on the first call.
+///
+#[cfg_attr(feature = "redis", doc = "```no_run")]
+#[cfg_attr(not(feature = "redis"), doc = "```ignore")]
+/// use async_dsl::throttled;
+///
+/// // Every replica of the service shares the 100 a second.
+/// #[throttled(rate = 100, redis = std::env::var("REDIS_URL").unwrap_or_default(), name = "partner-api")]
+/// async fn call_partner_api(q: u32) -> u32 {
+///     q + 1
+/// }
+/// ```
+///
+/// # Cancel safety
+/// A call dropped while it waits for its turn takes no slot and gives its place to the next
+/// caller; dropped while its body runs, its place in flight (with `concurrency`) is freed.
+/// With `redis`, see `RedisThrottle`'s cancel safety.
+///
 /// The same without the attribute:
 ///
 /// ```

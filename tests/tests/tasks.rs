@@ -167,6 +167,33 @@ async fn partition_splits_evenly_runs_chunks_at_once_and_keeps_order() {
     assert!(none.is_empty());
 }
 
+/// Dropped after each of its polls in turn, `partition` drops every chunk, finished or not.
+#[tokio::test(start_paused = true)]
+async fn a_dropped_partition_drops_every_chunk() {
+    for polls in 0..4 {
+        let log = support::Log::default();
+        let chunks = partition((0..3u64).collect(), 3, |chunk: Vec<u64>| {
+            let guard = log.guard(&format!("chunk {}", chunk[0]));
+            async move {
+                let _guard = guard;
+                sleep_ms(10 * chunk[0] + 10).await;
+            }
+        });
+        assert!(
+            !support::poll_then_drop(chunks, polls).await,
+            "unfinished after {polls} polls"
+        );
+        let mut dropped = log.events();
+        dropped.sort();
+        // Unpolled, it has not called `f` yet: there is no chunk to drop.
+        let expected: &[&str] = match polls {
+            0 => &[],
+            _ => &["dropped chunk 0", "dropped chunk 1", "dropped chunk 2"],
+        };
+        assert_eq!(dropped, expected, "after {polls} polls");
+    }
+}
+
 #[test]
 fn a_task_whose_runtime_shut_down_is_cancelled() {
     // The doc of `TaskError::Cancelled` names this case: stopped by something other than its

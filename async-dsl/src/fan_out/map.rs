@@ -161,6 +161,10 @@ pub fn from_stream<S: futures_util::Stream>(stream: S) -> FromStream<S> {
 /// assert_eq!(sums, [10, 18, 27]); // [1..=4], [5..=7], [8..=10]
 /// # }
 /// ```
+///
+/// # Cancel safety
+/// Dropped before it completes, it drops every chunk's future still running and the outputs
+/// of those that finished; `f` is not called again.
 pub async fn partition<T, F, Fut>(data: Vec<T>, parts: usize, f: F) -> Vec<Fut::Output>
 where
     F: FnMut(Vec<T>) -> Fut,
