@@ -769,3 +769,28 @@ async fn a_redis_that_hangs_counts_as_away_after_a_second() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+#[tokio::test]
+async fn a_call_dropped_while_taking_a_place_leaves_it_free() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    // One place, held ten seconds without renewal: a place left taken by a dropped call
+    // would keep the next caller waiting that long.
+    let throttle = with_places(&server.url(), "dropped-place", 1, Duration::from_secs(10));
+    for polls in 0..5 {
+        let mut taking = Box::pin(throttle.acquire());
+        for _ in 0..polls {
+            if futures::poll!(taking.as_mut()).is_ready() {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+        drop(taking);
+        let next = tokio::time::timeout(Duration::from_secs(3), throttle.acquire()).await;
+        assert!(
+            next.is_ok(),
+            "dropped after {polls} polls, its place stayed taken"
+        );
+    }
+}

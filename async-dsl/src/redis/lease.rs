@@ -95,12 +95,15 @@ pub(super) struct Lease {
     connection: ConnectionManager,
     keys: (String, String),
     id: String,
-    renewing: JoinHandle<()>,
+    /// Set once the place is taken.
+    renewing: Option<JoinHandle<()>>,
 }
 
 impl Drop for Lease {
     fn drop(&mut self) {
-        self.renewing.abort();
+        if let Some(renewing) = &self.renewing {
+            renewing.abort();
+        }
         let (mut connection, keys, id) = (
             self.connection.clone(),
             self.keys.clone(),
@@ -172,31 +175,36 @@ impl Leases {
         self.listen(client, &keys.1);
         let id = next_id();
         let lease_us = u64::try_from(self.lease.as_micros()).unwrap_or(u64::MAX);
+        // The guard exists before the first request: dropped while a request that takes the
+        // place is in flight, it removes the place again. Its removal goes over the same
+        // connection after the request, so the server sees the two in that order (and a
+        // removal of a place never taken changes nothing).
+        let mut lease = Lease {
+            connection: connection.clone(),
+            keys,
+            id,
+            renewing: None,
+        };
         loop {
             // Before asking: a release published while the script runs still wakes this.
             let freed = self.freed.notified();
             let mut freed = std::pin::pin!(freed);
             freed.as_mut().enable();
             let wait: i64 = TAKE
-                .key(&keys.0)
+                .key(&lease.keys.0)
                 .arg(self.limit)
                 .arg(lease_us)
-                .arg(&id)
+                .arg(&lease.id)
                 .invoke_async(&mut connection)
                 .await?;
             if wait == 0 {
-                let renewing = tokio::spawn(renew(
-                    connection.clone(),
-                    keys.0.clone(),
-                    id.clone(),
-                    self.lease,
-                ));
-                return Ok(Lease {
+                lease.renewing = Some(tokio::spawn(renew(
                     connection,
-                    keys,
-                    id,
-                    renewing,
-                });
+                    lease.keys.0.clone(),
+                    lease.id.clone(),
+                    self.lease,
+                )));
+                return Ok(lease);
             }
             let earliest = Duration::from_micros(u64::try_from(wait).unwrap_or(1));
             // Whichever comes first: a place freed somewhere, or the earliest lease's end.

@@ -149,7 +149,9 @@ impl std::error::Error for StoreError {}
 /// holds a reservation (its script in flight, or sleeping until its turn) gives the
 /// reservation back when it is still the latest one on the server; when another process
 /// reserved after it, the slot it held goes unused (the quota runs one slot short, never
-/// over).
+/// over). With [`concurrency`](Self::concurrency), one dropped while it asks for a place
+/// gives the place back if the request took it (the removal follows the request on the same
+/// connection); one dropped while its call runs frees its place at once.
 pub struct RedisThrottle {
     url: String,
     name: String,
