@@ -33,6 +33,10 @@ async fn settings_that_cannot_work_are_an_error_at_the_first_call() {
         // More than one a microsecond, and the most a `u32` holds.
         quota("redis://127.0.0.1:1", "q", 2_000_000),
         quota("redis://127.0.0.1:1", "q", u32::MAX),
+        // A window of zero, then of the most a `Duration` holds (an interval beyond the
+        // script's arithmetic).
+        RedisThrottle::new("redis://127.0.0.1:1", "q", NonZeroU32::MIN, Duration::ZERO),
+        RedisThrottle::new("redis://127.0.0.1:1", "q", NonZeroU32::MIN, Duration::MAX),
         // An interval of a day times a burst of four billion: beyond 2^52 µs.
         RedisThrottle::new(
             "redis://127.0.0.1:1",

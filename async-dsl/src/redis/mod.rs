@@ -585,6 +585,11 @@ impl RedisThrottle {
         })?;
         let interval_us =
             u64::try_from(self.per.as_micros() / u128::from(self.rate.get())).unwrap_or(u64::MAX);
+        if self.per.is_zero() {
+            return Err(StoreError::config(
+                "`per` is zero: a shared quota needs a window longer than zero",
+            ));
+        }
         if interval_us == 0 {
             return Err(StoreError::config(format!(
                 "{} calls per {:?} is more than one a microsecond, the script's resolution",
