@@ -16,7 +16,7 @@ use core::task::{Context, Poll, ready};
 
 use pin_project_lite::pin_project;
 
-use super::future::{Order, debug_group, polled_after_completion, walk};
+use super::future::{Order, complete, debug_group, polled_after_completion, stop, walk};
 use super::list::{Poller, Slots};
 use super::slot::Slot;
 
@@ -115,38 +115,66 @@ where
             ready!(crate::coop::poll_proceed(cx));
             *started = true;
         }
-        let mut each = Each {
-            cx,
-            remaining: *remaining,
-        };
         // A race starts each poll at a random branch, so that no branch wins ties by its
         // position.
-        let polled = walk::<L, _, O>(slots.as_mut(), &mut each);
-        *remaining = each.remaining;
-        match polled {
-            ControlFlow::Break(early) => {
+        match poll_every::<L, O, _>(slots.as_mut(), cx, remaining) {
+            Round::Stopped(early) => {
                 // Every other branch is dropped before the result is handed over.
                 stage.set(Stage::Done);
-                Poll::Ready((this.finish)(ControlFlow::Break(early)))
+                Poll::Ready(stop(this.finish, early, None))
             }
-            ControlFlow::Continue(()) if each.remaining == 0 => {
-                let outputs = slots.take_all();
+            Round::Finished(outputs) => {
                 stage.set(Stage::Done);
-                match outputs {
-                    Some(outputs) => Poll::Ready((this.finish)(ControlFlow::Continue(outputs))),
-                    None => polled_after_completion(O::MACROS),
-                }
+                Poll::Ready(complete(outputs, this.finish, None, O::MACROS))
             }
-            ControlFlow::Continue(()) => Poll::Pending,
+            Round::Waiting => Poll::Pending,
         }
+    }
+}
+
+/// What a round of polls of every unfinished branch with the task's context came to.
+pub(super) enum Round<B, K> {
+    /// A branch ended the group: drop the others, hand this over.
+    Stopped(B),
+    /// Every branch completed: their kept outputs, taken (`None` if one was taken before).
+    Finished(Option<K>),
+    /// Some branch is still running.
+    Waiting,
+}
+
+/// Polls every unfinished branch with `cx`, counting completions in `remaining`: a small
+/// group's every poll, and a large group's first.
+#[inline]
+pub(super) fn poll_every<L, O, N>(
+    mut slots: Pin<&mut L>,
+    cx: &mut Context<'_>,
+    remaining: &mut N,
+) -> Round<L::Break, L::Output>
+where
+    L: Slots,
+    O: Order,
+    N: Copy + PartialEq + core::ops::SubAssign + From<u8>,
+{
+    let mut each = Each {
+        cx,
+        remaining: *remaining,
+    };
+    let polled = walk::<L, _, O>(slots.as_mut(), &mut each);
+    *remaining = each.remaining;
+    match polled {
+        ControlFlow::Break(early) => Round::Stopped(early),
+        ControlFlow::Continue(()) if each.remaining == N::from(0) => {
+            Round::Finished(slots.take_all())
+        }
+        ControlFlow::Continue(()) => Round::Waiting,
     }
 }
 
 /// Polls each unfinished slot with the task's context and counts completions. A slot that
 /// completed earlier answers `Pending` at once.
-pub(super) struct Each<'a, 'b, N> {
-    pub(super) cx: &'a mut Context<'b>,
-    pub(super) remaining: N,
+struct Each<'a, 'b, N> {
+    cx: &'a mut Context<'b>,
+    remaining: N,
 }
 
 impl<B, N: Copy + core::ops::SubAssign + From<u8>> Poller<B> for Each<'_, '_, N> {

@@ -9,7 +9,7 @@ use core::task::{Context, Poll, Waker, ready};
 
 use pin_project_lite::pin_project;
 
-use super::direct::Each;
+use super::direct::{Round, poll_every};
 use super::list::{Poller, Slots};
 use crate::wake::{WakeTable, rotate_at_random};
 
@@ -180,23 +180,16 @@ where
             *started = true;
             // First poll: every branch with the task's waker, as a small group does, so a
             // group whose branches finish at once takes no table.
-            let mut each = Each {
-                cx,
-                remaining: *remaining,
-            };
-            let polled = walk::<L, _, O>(slots.as_mut(), &mut each);
-            *remaining = each.remaining;
-            return match polled {
-                ControlFlow::Break(early) => {
+            return match poll_every::<L, O, _>(slots.as_mut(), cx, remaining) {
+                Round::Stopped(early) => {
                     stage.set(Stage::Done);
                     Poll::Ready(stop(this.finish, early, None))
                 }
-                ControlFlow::Continue(()) if *remaining == 0 => {
-                    let outputs = slots.take_all();
+                Round::Finished(outputs) => {
                     stage.set(Stage::Done);
                     Poll::Ready(complete(outputs, this.finish, None, O::MACROS))
                 }
-                ControlFlow::Continue(()) => Poll::Pending,
+                Round::Waiting => Poll::Pending,
             };
         }
         // The first wake: which branch woke is unknown (they all hold the task's waker), so
@@ -275,7 +268,7 @@ fn due_round(
 }
 
 /// Ends the group early, once every branch is dropped.
-fn stop<B, K, T>(
+pub(super) fn stop<B, K, T>(
     finish: &impl Fn(ControlFlow<B, K>) -> T,
     early: B,
     wakers: Option<Box<WakeTable>>,
@@ -288,7 +281,7 @@ fn stop<B, K, T>(
 }
 
 /// Ends the group with every kept output, once every branch is dropped.
-fn complete<B, K, T>(
+pub(super) fn complete<B, K, T>(
     outputs: Option<K>,
     finish: &impl Fn(ControlFlow<B, K>) -> T,
     wakers: Option<Box<WakeTable>>,
