@@ -85,6 +85,7 @@ mod coop;
 mod error;
 pub mod fan_out;
 mod group;
+mod hash;
 mod limit;
 mod option;
 mod rand;

@@ -1,10 +1,10 @@
 //! A group of spawned children in the errgroup style, sharing a tokio-util
 //! [`CancellationToken`].
 
+use crate::hash::BuildPassThrough;
 use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -45,7 +45,7 @@ pub struct Scope<E> {
     children: JoinSet<Result<(), E>>,
     // The names of named children not yet reaped. Unnamed ones cost no entry: errors and a
     // late shutdown name them by the task id their join result carries.
-    names: HashMap<Id, String, BuildHasherDefault<IdHasher>>,
+    names: HashMap<Id, String, BuildPassThrough>,
     // Spawns since the last reap: reaping every `REAP_EVERY` spawns keeps memory at the
     // running children plus that many, at a fraction of the cost of reaping at each.
     since_reap: usize,
@@ -378,28 +378,6 @@ impl<E: Send + 'static> Scope<E> {
 
 /// Spawns between reaps of finished children.
 const REAP_EVERY: usize = 64;
-
-/// Task ids are unique integers handed out by Tokio, so they need no keyed hash: this one
-/// passes the id's own bits through (SipHash measured a large share of a spawn's cost).
-#[derive(Default)]
-struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        // Spread the bits: hashbrown takes its control byte from the top 7.
-        self.0 = n.wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-}
 
 /// Counts a child as running from its spawn until its future ends or is dropped.
 struct RunningGuard(Arc<AtomicUsize>);
