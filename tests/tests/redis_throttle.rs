@@ -798,3 +798,42 @@ async fn a_call_dropped_while_taking_a_place_leaves_it_free() {
         );
     }
 }
+
+static URL_READS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// A URL expression that panics on its first evaluation (a missing variable, say).
+fn url_after_one_panic() -> String {
+    if URL_READS.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+        panic!("REDIS_URL is not set");
+    }
+    ATTRIBUTE_URL.get().cloned().unwrap_or_default()
+}
+
+#[async_dsl::throttled(rate = 1000, redis = url_after_one_panic(), name = "panicking-url")]
+async fn behind_a_panicking_url() -> u32 {
+    5
+}
+
+#[tokio::test]
+async fn a_url_expression_that_panics_reaches_the_caller_and_is_evaluated_again() {
+    use futures::FutureExt;
+    let Some(_url) = attribute_url() else { return };
+    let panicked = std::panic::AssertUnwindSafe(behind_a_panicking_url())
+        .catch_unwind()
+        .await;
+    assert_eq!(
+        panicked.unwrap_err().downcast_ref::<&str>(),
+        Some(&"REDIS_URL is not set")
+    );
+    assert_eq!(
+        behind_a_panicking_url().await,
+        5,
+        "the next call evaluates the URL again"
+    );
+    assert_eq!(behind_a_panicking_url().await, 5);
+    assert_eq!(
+        URL_READS.load(std::sync::atomic::Ordering::SeqCst),
+        2,
+        "and once it worked, never again"
+    );
+}

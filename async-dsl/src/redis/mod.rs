@@ -64,6 +64,16 @@ pub enum OnStoreError {
 }
 
 /// Why a [`RedisThrottle`] could not reserve a turn.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// use async_dsl::redis::RedisThrottle;
+/// let bad = RedisThrottle::new("redis://127.0.0.1:1", "has space", std::num::NonZeroU32::MIN, std::time::Duration::from_secs(1));
+/// let error = bad.acquire().await.unwrap_err();
+/// assert!(error.to_string().contains("quota name"), "{error}");
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct StoreError {
     kind: StoreErrorKind,
@@ -71,6 +81,17 @@ pub struct StoreError {
 }
 
 /// What kind of [`StoreError`] this is.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// use async_dsl::redis::{OnStoreError, RedisThrottle, StoreErrorKind};
+/// // Nothing listens on port 1: with `Fail`, the call returns the store's error.
+/// let away = RedisThrottle::new("redis://127.0.0.1:1", "q", std::num::NonZeroU32::MIN, std::time::Duration::from_secs(1))
+///     .on_store_error(OnStoreError::Fail);
+/// assert_eq!(away.acquire().await.unwrap_err().kind(), StoreErrorKind::Store);
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum StoreErrorKind {
