@@ -837,3 +837,23 @@ async fn a_url_expression_that_panics_reaches_the_caller_and_is_evaluated_again(
         "and once it worked, never again"
     );
 }
+
+#[tokio::test]
+async fn the_most_places_a_u32_holds_limit_nothing() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let throttle = with_places(
+        &server.url(),
+        "all-places",
+        u32::MAX,
+        Duration::from_secs(10),
+    );
+    let first = throttle.acquire().await.unwrap();
+    let second = tokio::time::timeout(Duration::from_secs(3), throttle.acquire()).await;
+    assert!(
+        second.is_ok_and(|p| p.is_ok()),
+        "a second place while the first is held"
+    );
+    drop(first);
+}
