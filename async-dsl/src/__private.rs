@@ -17,6 +17,12 @@ pub use crate::option::Spawned;
 pub use crate::option::Timeout;
 pub use crate::schedule::Backoff;
 
+/// The spans and events of the `tracing` feature: expansions name these only with it.
+#[cfg(feature = "tracing")]
+pub mod trace {
+    pub use crate::trace::*;
+}
+
 use core::future::Future;
 use core::time::Duration;
 use std::sync::OnceLock;
@@ -194,6 +200,8 @@ fn throttle(rate: u32, per: Duration, burst: u32, concurrency: usize) -> Throttl
 pub struct LimiterCell<L> {
     args: (u32, Duration, u32, usize),
     limiter: OnceLock<L>,
+    #[cfg(feature = "tracing")]
+    function: Option<&'static str>,
 }
 
 /// The cell of a `#[throttled]` function without `key`.
@@ -208,13 +216,28 @@ impl<L> LimiterCell<L> {
         LimiterCell {
             args: (rate, per, burst, concurrency),
             limiter: OnceLock::new(),
+            #[cfg(feature = "tracing")]
+            function: None,
         }
+    }
+
+    /// The cell of `#[throttled]` function `function` (its path), named in its events.
+    #[cfg(feature = "tracing")]
+    pub const fn named(mut self, function: &'static str) -> Self {
+        self.function = Some(function);
+        self
     }
 
     /// The throttle the arguments describe.
     fn throttle(&self) -> Throttle {
         let (rate, per, burst, concurrency) = self.args;
-        throttle(rate, per, burst, concurrency)
+        let throttle = throttle(rate, per, burst, concurrency);
+        #[cfg(feature = "tracing")]
+        let throttle = match self.function {
+            Some(function) => throttle.named(function),
+            None => throttle,
+        };
+        throttle
     }
 }
 

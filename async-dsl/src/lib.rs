@@ -95,6 +95,7 @@ mod schedule;
 mod sync;
 #[cfg(feature = "tokio")]
 mod task;
+mod trace;
 mod wake;
 
 #[doc(hidden)]

@@ -9,7 +9,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Ident, ItemFn, Visibility};
 
-use super::{Reach, int_lit, with_companion, with_error};
+use super::{Reach, TRACING, int_lit, with_companion, with_error};
 use crate::check::{self, Batched};
 use crate::parse::attr as parse;
 
@@ -52,11 +52,19 @@ pub(crate) fn companion(
         link = reach.doc_name(name),
     );
     let call = reach.call(name);
+    let event = match TRACING {
+        true => {
+            let function = reach.function_path(name);
+            quote!(::async_dsl::__private::trace::batch(#function, keys.len());)
+        }
+        false => quote!(),
+    };
     // The batcher's construction and use are spanned at the key type, where a key without
     // `Clone + Eq + Hash` is reported (once per bound it lacks).
     let load = quote_spanned! {key.span()=>
         BATCHER
             .get_or_init(|| ::async_dsl::Batcher::new(#max, #window, |keys| async move {
+                #event
                 ::async_dsl::batch::IntoValues::into_values(#call(keys).await)
             }))
             .load(key)

@@ -10,7 +10,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Expr, Ident};
 
-use super::error_expr;
+use super::{TRACING, error_expr, int_lit};
 use crate::check::{self, Body, ForForm, Group, LimitValue, Macro, Timeout};
 use crate::parse::group::Input;
 
@@ -42,7 +42,7 @@ fn build(group: &Group) -> TokenStream {
         },
         Body::Positional(branches) => fixed(group, branches.iter().map(|f| (f, None)), None),
     };
-    match &group.timeout {
+    let future = match &group.timeout {
         None => future,
         Some(timeout) => {
             let after = match timeout {
@@ -51,7 +51,66 @@ fn build(group: &Group) -> TokenStream {
             };
             quote!(::async_dsl::__private::timeout(#after, #future))
         }
+    };
+    match TRACING {
+        true => {
+            let kind = Ident::new(
+                match group.kind {
+                    Macro::Parallel => "Parallel",
+                    Macro::TryParallel => "TryParallel",
+                    Macro::Race => "Race",
+                    Macro::RaceOk => "RaceOk",
+                },
+                Span::call_site(),
+            );
+            quote!(::async_dsl::__private::trace::group(
+                ::async_dsl::__private::trace::Kind::#kind,
+                ::core::file!(),
+                ::core::line!(),
+                #future
+            ))
+        }
+        false => future,
     }
+}
+
+/// With the `tracing` feature, how a branch's output reports to its group's span: the
+/// runtime's `trace::Outcome`.
+fn outcome(kind: Macro) -> TokenStream {
+    let outcome = match kind {
+        Macro::Parallel => quote!(Joined),
+        Macro::TryParallel => quote!(FailedIfErr),
+        Macro::Race => quote!(Won),
+        Macro::RaceOk => quote!(WonIfOk),
+    };
+    quote!(::async_dsl::__private::trace::#outcome)
+}
+
+/// With the `tracing` feature, branch `tokens` (named `name`, or at `index`) in its span;
+/// spanned at the branch, where an output a `race_ok!` or `try_parallel!` cannot take is
+/// reported.
+fn traced_branch(
+    group: &Group,
+    future: &Expr,
+    name: Option<&Ident>,
+    index: usize,
+    tokens: TokenStream,
+) -> TokenStream {
+    if !TRACING {
+        return tokens;
+    }
+    let label = match name {
+        Some(name) => {
+            let name = name.to_string();
+            quote!(::async_dsl::__private::trace::Name::Named(#name))
+        }
+        None => {
+            let index = int_lit(index as u64);
+            quote!(::async_dsl::__private::trace::Name::Index(#index))
+        }
+    };
+    let outcome = outcome(group.kind);
+    quote_spanned!(future.span()=> ::async_dsl::__private::trace::branch::<#outcome, _>(#label, #tokens))
 }
 
 /// A branch's future, spawned with `spawn;` and passed through its mapping.
@@ -143,6 +202,8 @@ fn fixed<'a>(
         .enumerate()
         .map(|(index, (future, map))| {
             let tokens = branch_future(group, future, map);
+            let name = names.map(|names| names[index]);
+            let tokens = traced_branch(group, future, name, index, tokens);
             (future, slot(group, index, future, tokens))
         })
         .collect();
@@ -245,7 +306,19 @@ fn fan_out(group: &Group, form: &ForForm) -> TokenStream {
         },
         Span::call_site(),
     );
-    quote! {
-        ::async_dsl::__private::#constructor(#limit, #input, |#pat| #future, #collect)
+    // With the `tracing` feature the runtime's traced fan-outs name each item's branch by
+    // its index.
+    match TRACING {
+        true => {
+            let outcome = outcome(group.kind);
+            let fair = constructor == "race_fan_out";
+            quote! {
+                ::async_dsl::__private::trace::fan_out::<#outcome, _, _, _, _, _>(
+                    #fair, #limit, #input, |#pat| #future, #collect)
+            }
+        }
+        false => quote! {
+            ::async_dsl::__private::#constructor(#limit, #input, |#pat| #future, #collect)
+        },
     }
 }

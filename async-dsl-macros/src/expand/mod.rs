@@ -52,6 +52,15 @@ impl Reach {
         }
     }
 
+    /// The path of function `name` as its companion's events name it: the companion's module
+    /// is named after the function, so its path is the function's.
+    fn function_path(&self, name: &syn::Ident) -> TokenStream {
+        match self {
+            Reach::Module => quote!(::core::module_path!()),
+            Reach::Inherent | Reach::TraitImpl(_) => function_path(name),
+        }
+    }
+
     /// `name` in the companion's docs, linked where the link always resolves.
     fn doc_name(&self, name: &syn::Ident) -> String {
         match self {
@@ -60,6 +69,16 @@ impl Reach {
             Reach::TraitImpl(_) => format!("`{name}` (of the trait impl)"),
         }
     }
+}
+
+/// Whether expansions open spans and emit events (async-dsl's `tracing` feature): without
+/// it they hold no tracing code at all.
+pub(crate) const TRACING: bool = cfg!(feature = "tracing");
+
+/// The path of function `name` as its events name it: `module::name`.
+pub(crate) fn function_path(name: &syn::Ident) -> TokenStream {
+    let name = name.to_string();
+    quote!(::core::concat!(::core::module_path!(), "::", #name))
 }
 
 /// An integer literal as written, for the expansion.

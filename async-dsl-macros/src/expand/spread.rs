@@ -10,7 +10,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote};
 use syn::{FnArg, Ident, ItemFn, ReturnType, Type, Visibility};
 
-use super::{Reach, with_companion, with_error};
+use super::{Reach, TRACING, with_companion, with_error};
 use crate::check;
 use crate::parse::attr as parse;
 
@@ -91,13 +91,22 @@ pub(crate) fn companion(
         link = reach.doc_name(name),
     );
     let period = spread.period.to_expr();
+    let calls = quote!(inputs.into_iter().map(|#pattern| move || #call));
+    // With the `tracing` feature, each call's start is an event that says how late it was.
+    let spread = match TRACING {
+        true => {
+            let function = reach.function_path(name);
+            quote!(::async_dsl::__private::trace::spread(#function, #period, #calls))
+        }
+        false => quote!(::async_dsl::spread(#period, #calls)),
+    };
     quote! {
         #[doc = #doc]
         #vis async fn #companion_name #generics (
             #self_arg
             inputs: impl ::core::iter::IntoIterator<Item = #item>,
         ) -> ::std::vec::Vec<#output> #where_clause {
-            ::async_dsl::spread(#period, inputs.into_iter().map(|#pattern| move || #call)).await
+            #spread.await
         }
     }
 }

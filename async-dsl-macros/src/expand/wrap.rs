@@ -11,7 +11,7 @@ use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{AttrStyle, FnArg, ItemFn, Pat, ReturnType, Type};
 
-use super::{int_lit, with_error};
+use super::{TRACING, function_path, int_lit, with_error};
 use crate::check::{self, Errors, Layer, Throttled, is_result};
 use crate::parse::attr::{self as parse, Wrapper};
 
@@ -106,7 +106,7 @@ fn build(function: &mut ItemFn, layers: Vec<Layer>) -> TokenStream {
             block(&output, quote!(#acquire #body))
         }
         Some(Layer::Throttled(throttled)) => {
-            let (cell_type, cell) = throttle_cell(&throttled);
+            let (cell_type, cell) = throttle_cell(&throttled, &name);
             match &throttled.key {
                 None => {
                     let block = block(&output, body);
@@ -148,11 +148,17 @@ fn build(function: &mut ItemFn, layers: Vec<Layer>) -> TokenStream {
                     let into = |elapsed| #convert;
                     into
                 });
-                quote!(::async_dsl::__private::timeout_into(#after, #block, #into))
+                match TRACING {
+                    true => {
+                        let function = function_path(&name);
+                        quote!(::async_dsl::__private::trace::timeout_into(#function, #after, #block, #into))
+                    }
+                    false => quote!(::async_dsl::__private::timeout_into(#after, #block, #into)),
+                }
             } else {
                 let inner = output.clone();
                 output = syn::parse_quote!(::core::result::Result<#inner, ::async_dsl::Elapsed>);
-                quote!(::async_dsl::__private::timeout(#after, #block))
+                timeout_call(&name, &after, &block)
             }
         }
         Some(retry @ Layer::Retry { .. }) => {
@@ -167,8 +173,21 @@ fn build(function: &mut ItemFn, layers: Vec<Layer>) -> TokenStream {
     call
 }
 
-/// The `static` cell of a throttle and its constructor, a `const` expression.
-fn throttle_cell(throttled: &Throttled) -> (TokenStream, TokenStream) {
+/// The timeout `after` around `body` of function `name`: with the `tracing` feature, one
+/// that says when it fires.
+fn timeout_call(name: &syn::Ident, after: &TokenStream, body: &TokenStream) -> TokenStream {
+    match TRACING {
+        true => {
+            let function = function_path(name);
+            quote!(::async_dsl::__private::trace::timeout(#function, #after, #body))
+        }
+        false => quote!(::async_dsl::__private::timeout(#after, #body)),
+    }
+}
+
+/// The `static` cell of function `name`'s throttle and its constructor, a `const`
+/// expression.
+fn throttle_cell(throttled: &Throttled, name: &syn::Ident) -> (TokenStream, TokenStream) {
     let (rate, burst) = (
         int_lit(throttled.rate.into()),
         int_lit(throttled.burst.into()),
@@ -182,7 +201,11 @@ fn throttle_cell(throttled: &Throttled) -> (TokenStream, TokenStream) {
         None => quote!(::async_dsl::__private::ThrottleCell),
         Some(_) => quote!(::async_dsl::__private::KeyedThrottleCell),
     };
-    let new = quote!(#cell::new(#rate, #per, #burst, #concurrency));
+    let mut new = quote!(#cell::new(#rate, #per, #burst, #concurrency));
+    if TRACING {
+        let function = function_path(name);
+        new = quote!(#new.named(#function));
+    }
     (cell, new)
 }
 
@@ -262,7 +285,7 @@ fn inner_layer(
             quote!(#acquire #body)
         }
         Layer::Throttled(throttled) => {
-            let (cell_type, cell) = throttle_cell(&throttled);
+            let (cell_type, cell) = throttle_cell(&throttled, name);
             let permit = syn::Ident::new("permit", Span::mixed_site());
             let acquire = match &throttled.key {
                 None => quote!(THROTTLE.acquire()),
@@ -288,8 +311,9 @@ fn inner_layer(
                 // Spanned at the error type, where one without `From<Elapsed>` is reported.
                 let convert = quote_spanned!(error_type(output).span()=>
                     ::core::convert::From::from(elapsed));
+                let timeout = timeout_call(name, &after, &typed);
                 quote!(
-                    match ::async_dsl::__private::timeout(#after, #typed).await {
+                    match #timeout.await {
                         ::core::result::Result::Ok(output) => output,
                         ::core::result::Result::Err(elapsed) => ::core::result::Result::Err(#convert),
                     }
@@ -297,7 +321,8 @@ fn inner_layer(
             } else {
                 let inner = output.clone();
                 *output = syn::parse_quote!(::core::result::Result<#inner, ::async_dsl::Elapsed>);
-                quote!(::async_dsl::__private::timeout(#after, #typed).await)
+                let timeout = timeout_call(name, &after, &typed);
+                quote!(#timeout.await)
             }
         }
         Layer::Retry {
@@ -315,13 +340,30 @@ fn inner_layer(
             };
             let backoff = syn::Ident::new("backoff", Span::mixed_site());
             let typed = typed_async(output, &body);
+            let sleep = quote!(::async_dsl::__private::sleep(wait).await);
+            // With the `tracing` feature, an event before each wait: the error by `Display`,
+            // else `Debug`, else its type (`trace::Describe`).
+            let wait = match TRACING {
+                true => {
+                    let function = function_path(name);
+                    quote!({
+                        ::async_dsl::__private::trace::retry(#function, #backoff.retried(), {
+                            #[allow(unused_imports)]
+                            use ::async_dsl::__private::trace::{DescribeAny as _, DescribeDebug as _, DescribeDisplay as _};
+                            (&&&::async_dsl::__private::trace::Describe(&error)).describe()
+                        }, wait);
+                        #sleep
+                    })
+                }
+                false => sleep,
+            };
             quote!(
                 let mut #backoff = ::async_dsl::__private::Backoff::new(#times, #min, #max);
                 loop {
                     match #typed.await {
                         ::core::result::Result::Ok(value) => break ::core::result::Result::Ok(value),
                         ::core::result::Result::Err(error) => match #backoff.next(&error, #when) {
-                            ::core::option::Option::Some(wait) => ::async_dsl::__private::sleep(wait).await,
+                            ::core::option::Option::Some(wait) => #wait,
                             ::core::option::Option::None => break ::core::result::Result::Err(error),
                         },
                     }

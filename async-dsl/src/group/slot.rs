@@ -147,6 +147,8 @@ pub trait IsResult {
     fn from_ok(value: Self::Ok) -> Self;
     /// Builds a failure.
     fn from_err(error: Self::Err) -> Self;
+    /// Whether it is a success, without taking it apart.
+    fn is_ok(&self) -> bool;
 }
 
 impl<T, E> IsResult for Result<T, E> {
@@ -160,6 +162,9 @@ impl<T, E> IsResult for Result<T, E> {
     }
     fn from_err(error: E) -> Self {
         Err(error)
+    }
+    fn is_ok(&self) -> bool {
+        Result::is_ok(self)
     }
 }
 

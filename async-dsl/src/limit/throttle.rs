@@ -56,6 +56,9 @@ pub struct Throttle {
     queue: tokio::sync::Mutex<()>,
     /// Calls in flight, when limited.
     in_flight: Option<Arc<Semaphore>>,
+    /// The `#[throttled]` function it throttles, named in its events.
+    #[cfg(feature = "tracing")]
+    function: Option<&'static str>,
 }
 
 /// The future of [`Throttle::acquire`]. A call that need not wait takes its slot on the
@@ -148,7 +151,17 @@ impl Throttle {
             waiting: AtomicUsize::new(0),
             queue: tokio::sync::Mutex::new(()),
             in_flight: None,
+            #[cfg(feature = "tracing")]
+            function: None,
         }
+    }
+
+    /// The throttle of `#[throttled]` function `function`: a call that waits says so in an
+    /// event.
+    #[cfg(feature = "tracing")]
+    pub(crate) fn named(mut self, function: &'static str) -> Self {
+        self.function = Some(function);
+        self
     }
 
     /// Lets up to `burst` calls start at once after a quiet spell; the long-run rate is
@@ -209,6 +222,8 @@ impl Throttle {
 
     /// Everything but the fast path of [`Acquire`]: the place in flight, then the queue.
     async fn acquire_slow(&self) -> Permit {
+        #[cfg(feature = "tracing")]
+        let start = Instant::now();
         // The place in flight first: taken after the rate slot, a call could start later
         // than its slot and crowd the next one.
         let in_flight = match &self.in_flight {
@@ -221,6 +236,8 @@ impl Throttle {
         if self.waiting.load(Ordering::Acquire) == 0
             && self.try_take_tick(arrival, arrival).is_none()
         {
+            #[cfg(feature = "tracing")]
+            self.waited(start, None);
             return Permit {
                 _in_flight: in_flight,
             };
@@ -228,7 +245,7 @@ impl Throttle {
         // Otherwise queue. While anyone waits, newcomers skip the fast path, so callers start
         // in arrival order; a caller dropped while waiting leaves the queue and `next` as
         // they were, so its slot passes to the one behind it.
-        self.waiting.fetch_add(1, Ordering::AcqRel);
+        let _place = self.waiting.fetch_add(1, Ordering::AcqRel) + 1;
         let _waiting = Waiting(&self.waiting);
         let _turn = self.queue.lock().await;
         let arrival = Instant::now();
@@ -238,8 +255,22 @@ impl Throttle {
         while let Some(due) = self.try_take_slot(Instant::now(), arrival) {
             crate::option::sleep_until(due).await;
         }
+        #[cfg(feature = "tracing")]
+        self.waited(start, Some(_place as u64));
         Permit {
             _in_flight: in_flight,
+        }
+    }
+
+    /// With a function's name: the event of a call that waited since `start`, from `place`
+    /// in the queue (1 = first) if it queued.
+    #[cfg(feature = "tracing")]
+    fn waited(&self, start: Instant, place: Option<u64>) {
+        let waited = Instant::now().saturating_duration_since(start);
+        if let Some(function) = self.function
+            && (place.is_some() || !waited.is_zero())
+        {
+            crate::trace::throttle_waited(function, waited, place);
         }
     }
 

@@ -69,7 +69,8 @@ where
             && let SpawnState::Idle(future) = std::mem::replace(state, SpawnState::Done)
         {
             *state = match tokio::runtime::Handle::try_current() {
-                Ok(runtime) => SpawnState::Running(runtime.spawn(future)),
+                // In the span current here: the branch's own, with the `tracing` feature.
+                Ok(runtime) => SpawnState::Running(runtime.spawn(crate::trace::inherit(future))),
                 Err(_) => SpawnState::Inline(Box::pin(future)),
             };
         }

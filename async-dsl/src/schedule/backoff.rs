@@ -74,6 +74,20 @@ impl Backoff {
         };
         Some(self.min + Duration::from_nanos(extra))
     }
+
+    /// How many retries [`next`](Backoff::next) has granted so far: after the first failed
+    /// attempt is retried, 1.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let mut backoff = async_dsl::Backoff::new(2, Duration::from_millis(10), Duration::from_secs(1));
+    /// assert_eq!(backoff.retried(), 0);
+    /// backoff.next(&"busy", |_| true);
+    /// assert_eq!(backoff.retried(), 1);
+    /// ```
+    pub fn retried(&self) -> u32 {
+        self.done
+    }
 }
 
 #[cfg(test)]

@@ -11,3 +11,5 @@ pub use backoff::Backoff;
 #[cfg(feature = "tokio")]
 pub use repeat::{Repeat, repeat};
 pub use spread::spread;
+#[cfg(feature = "tracing")]
+pub(crate) use spread::spread_named;

@@ -36,6 +36,23 @@ where
     M: FnOnce() -> F,
     F: Future,
 {
+    spread_named(None, period, calls).await
+}
+
+/// [`spread`] for the companion of the `#[spread]` function `function`: with the `tracing`
+/// feature, each call's start is an event that says how late it was.
+pub(crate) async fn spread_named<I, M, F>(
+    function: Option<&'static str>,
+    period: Duration,
+    calls: I,
+) -> Vec<F::Output>
+where
+    I: IntoIterator<Item = M>,
+    M: FnOnce() -> F,
+    F: Future,
+{
+    #[cfg(not(feature = "tracing"))]
+    let _ = function;
     let calls: Vec<M> = calls.into_iter().collect();
     let count = calls.len().max(1) as u128;
     let start = Instant::now();
@@ -47,6 +64,17 @@ where
         let deadline = at(i);
         async move {
             crate::option::sleep_until(deadline).await;
+            #[cfg(feature = "tracing")]
+            if let Some(function) = function {
+                let late = Instant::now().saturating_duration_since(deadline);
+                tracing::debug!(
+                    target: "async_dsl",
+                    function,
+                    call = i,
+                    late = ?late,
+                    "spread call started"
+                );
+            }
             call().await
         }
     };

@@ -93,7 +93,7 @@ where
     F: Future<Output = ()> + Send + 'static,
 {
     let name = name.into();
-    tokio::spawn(async move {
+    tokio::spawn(crate::trace::inherit(async move {
         if let Err(payload) = AssertUnwindSafe(future).catch_unwind().await {
             let handler = PANIC_HANDLER
                 .read()
@@ -107,5 +107,5 @@ where
                 ),
             }
         }
-    });
+    }));
 }

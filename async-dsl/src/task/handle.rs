@@ -114,6 +114,15 @@ impl<T: Send + 'static> Task<T> {
     where
         F: Future<Output = Result<T, TaskError>> + Send + 'static,
     {
+        Task::spawn_untraced(crate::trace::inherit(future))
+    }
+
+    /// [`Task::spawn_result`] without taking the current span along: for a pool's workers,
+    /// which outlive the span they were made in (each job runs in its submitter's).
+    pub(super) fn spawn_untraced<F>(future: F) -> Self
+    where
+        F: Future<Output = Result<T, TaskError>> + Send + 'static,
+    {
         Task {
             handle: Some(tokio::spawn(future)),
         }

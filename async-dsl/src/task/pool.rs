@@ -127,7 +127,7 @@ impl Pool {
         let workers = (0..workers.max(1))
             .map(|_| {
                 let receiver = Arc::clone(&receiver);
-                Task::spawn(async move {
+                Task::spawn_untraced(async move {
                     loop {
                         // One worker at a time takes the next job; the lock is not held
                         // while the job runs.
@@ -139,7 +139,7 @@ impl Pool {
                             Some(job) => {
                                 let _ = AssertUnwindSafe(job).catch_unwind().await;
                             }
-                            None => return,
+                            None => return Ok(()),
                         }
                     }
                 })
@@ -178,7 +178,8 @@ impl Pool {
             .clone()
             .ok_or(PoolClosed)?;
         let (reply, result) = oneshot::channel();
-        let job: Job = Box::pin(async move {
+        // In the span current at submit, with the `tracing` feature.
+        let job: Job = Box::pin(crate::trace::inherit(async move {
             let outcome = AssertUnwindSafe(job)
                 .catch_unwind()
                 .await
@@ -186,7 +187,7 @@ impl Pool {
             // The submitter may have stopped listening; the job ran all the same, and its
             // output is dropped here (a panic in that drop is the worker's to catch).
             let _ = reply.send(outcome);
-        });
+        }));
         sender.send(job).await.map_err(|_| PoolClosed)?;
         Ok(JobHandle { result })
     }

@@ -230,7 +230,7 @@ impl<E: Send + 'static> Scope<E> {
         }
         let running = RunningGuard::new(&self.running);
         let limit = self.limit.clone();
-        let handle = self.children.spawn(async move {
+        let handle = self.children.spawn(crate::trace::inherit(async move {
             let _running = running;
             let _permit = match limit {
                 // The semaphore is never closed, so the permit always comes.
@@ -238,7 +238,7 @@ impl<E: Send + 'static> Scope<E> {
                 None => None,
             };
             child.await
-        });
+        }));
         if let Some(name) = name {
             self.names.insert(handle.id(), name);
         }

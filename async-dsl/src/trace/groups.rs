@@ -1,0 +1,436 @@
+//! The spans of groups and their branches.
+//!
+//! The expansion wraps each branch in a [`Branch`] and the whole group in a [`Traced`].
+//! Both create their span on their first poll, not where the macro stands: by then the
+//! group's span is entered around the group's poll, so a branch's span finds its parent as
+//! the current span, and a group nested in a branch finds that branch's span. No handle
+//! passes from group to branch, so the expansion stays one expression (temporaries in the
+//! branch expressions live as long as they do without the feature).
+//!
+//! What a group records when it resolves (its winner, its failed branch, how many branches
+//! were dropped unfinished) is learned from its branches through a tally of the thread:
+//! every branch of a group is polled and dropped inside the group's poll, and each poll of a
+//! group opens a fresh tally and restores the one outside it, so nested groups keep apart.
+
+use core::cell::Cell;
+use core::future::Future;
+use core::marker::PhantomData;
+use core::pin::Pin;
+use core::task::{Context, Poll};
+
+use pin_project_lite::pin_project;
+use tracing::Span;
+use tracing::field::Empty;
+
+use crate::fan_out::collect::Collect;
+use crate::fan_out::{FanOut, IntoSource};
+use crate::group::IsResult;
+
+/// The macro behind a group: its span's name, and what the span records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `parallel!`: fields `file`, `line`.
+    Parallel,
+    /// `try_parallel!`: also `failed` (the branch whose error ended it) and `cancelled`.
+    TryParallel,
+    /// `race!`: also `winner` and `cancelled`.
+    Race,
+    /// `race_ok!`: also `winner` (none if every branch failed) and `cancelled`.
+    RaceOk,
+}
+
+impl Kind {
+    fn macro_name(self) -> &'static str {
+        match self {
+            Kind::Parallel => "parallel!",
+            Kind::TryParallel => "try_parallel!",
+            Kind::Race => "race!",
+            Kind::RaceOk => "race_ok!",
+        }
+    }
+}
+
+/// A branch as its span's `name` field shows it: its name in the named form, its position
+/// in the positional form, its item's index in the `for` form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Name {
+    /// `name => future`.
+    Named(&'static str),
+    /// A position or an item's index.
+    Index(usize),
+}
+
+/// What one poll of a group learned from its branches.
+#[derive(Debug, Clone, Copy)]
+struct Tally {
+    /// The branch whose output decided the group.
+    decided: Option<Name>,
+    /// Branches dropped before they finished.
+    cancelled: u64,
+}
+
+const FRESH: Tally = Tally {
+    decided: None,
+    cancelled: 0,
+};
+
+thread_local! {
+    /// The tally of the innermost group being polled (or dropped) on this thread.
+    static TALLY: Cell<Tally> = const { Cell::new(FRESH) };
+}
+
+/// Changes the current tally. A branch dropped while the thread's locals are torn down
+/// reports nothing.
+fn note(change: impl FnOnce(&mut Tally)) {
+    let _ = TALLY.try_with(|cell| {
+        let mut tally = cell.get();
+        change(&mut tally);
+        cell.set(tally);
+    });
+}
+
+/// A fresh tally for one poll or drop of a group; the outer one comes back when it ends,
+/// by a panic too.
+struct Scope {
+    outer: Tally,
+}
+
+impl Scope {
+    fn open() -> Self {
+        Scope {
+            outer: TALLY.try_with(|cell| cell.replace(FRESH)).unwrap_or(FRESH),
+        }
+    }
+
+    fn tally(&self) -> Tally {
+        TALLY.try_with(Cell::get).unwrap_or(FRESH)
+    }
+}
+
+impl Drop for Scope {
+    fn drop(&mut self) {
+        let _ = TALLY.try_with(|cell| cell.set(self.outer));
+    }
+}
+
+pin_project! {
+    /// A future, then nothing once it completed or was dropped in its span.
+    #[project = StageProj]
+    enum Stage<F> {
+        Running { #[pin] future: F },
+        Done,
+    }
+}
+
+/// What a branch's output tells its group's span.
+pub trait Outcome<T> {
+    /// Whether `output` decided the group: a race's winner, a `try_parallel!`'s failure.
+    fn decides(output: &T) -> bool;
+}
+
+/// A `parallel!` branch: no output decides.
+#[derive(Debug)]
+pub enum Joined {}
+
+/// A `race!` branch: any output wins.
+#[derive(Debug)]
+pub enum Won {}
+
+/// A `race_ok!` branch: an `Ok` wins.
+#[derive(Debug)]
+pub enum WonIfOk {}
+
+/// A `try_parallel!` branch: an `Err` ends the group.
+#[derive(Debug)]
+pub enum FailedIfErr {}
+
+impl<T> Outcome<T> for Joined {
+    fn decides(_: &T) -> bool {
+        false
+    }
+}
+
+impl<T> Outcome<T> for Won {
+    fn decides(_: &T) -> bool {
+        true
+    }
+}
+
+impl<T: IsResult> Outcome<T> for WonIfOk {
+    fn decides(output: &T) -> bool {
+        output.is_ok()
+    }
+}
+
+impl<T: IsResult> Outcome<T> for FailedIfErr {
+    fn decides(output: &T) -> bool {
+        !output.is_ok()
+    }
+}
+
+pin_project! {
+    /// A branch that runs inside a span named `branch`, entered only while it is polled
+    /// (and while it is dropped). Outermost around the branch, outside `spawn;`: a spawned
+    /// branch is spawned inside this span, so its task runs in it too.
+    ///
+    /// # Cancel safety
+    /// As the branch it wraps; dropped before it finished, it counts as cancelled in its
+    /// group's span.
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct Branch<F, K> {
+        #[pin]
+        stage: Stage<F>,
+        name: Name,
+        span: Option<Span>,
+        outcome: PhantomData<fn() -> K>,
+    }
+
+    impl<F, K> PinnedDrop for Branch<F, K> {
+        fn drop(this: Pin<&mut Self>) {
+            let mut this = this.project();
+            if matches!(*this.stage, Stage::Running { .. }) {
+                note(|tally| tally.cancelled += 1);
+                let _entered = this.span.as_ref().map(Span::enter);
+                this.stage.set(Stage::Done);
+            }
+        }
+    }
+}
+
+impl<F, K> core::fmt::Debug for Branch<F, K> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Branch")
+            .field("name", &self.name)
+            .field("done", &matches!(self.stage, Stage::Done))
+            .finish_non_exhaustive()
+    }
+}
+
+/// `future` as the branch `name` of a group, reporting to the group as `K` says.
+pub fn branch<K, F>(name: Name, future: F) -> Branch<F, K>
+where
+    F: Future,
+    K: Outcome<F::Output>,
+{
+    Branch {
+        stage: Stage::Running { future },
+        name,
+        span: None,
+        outcome: PhantomData,
+    }
+}
+
+impl<F, K> Future for Branch<F, K>
+where
+    F: Future,
+    K: Outcome<F::Output>,
+{
+    type Output = F::Output;
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let mut this = self.project();
+        let name = *this.name;
+        let span = this.span.get_or_insert_with(|| branch_span(name));
+        let entered = span.enter();
+        let output = match this.stage.as_mut().project() {
+            StageProj::Running { future } => match future.poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(output) => output,
+            },
+            StageProj::Done => panic!("a group's branch was polled after it completed"),
+        };
+        this.stage.set(Stage::Done);
+        drop(entered);
+        if K::decides(&output) {
+            note(|tally| tally.decided = Some(name));
+        }
+        Poll::Ready(output)
+    }
+}
+
+/// The span of a branch, a child of the current span (its group's, entered around the poll
+/// that creates it).
+#[inline(never)]
+fn branch_span(name: Name) -> Span {
+    match name {
+        Name::Named(name) => tracing::info_span!(target: "async_dsl", "branch", name),
+        Name::Index(name) => tracing::info_span!(target: "async_dsl", "branch", name),
+    }
+}
+
+pin_project! {
+    /// A group that runs inside a span named after its macro, entered while it is polled.
+    /// When it resolves, the span records what decided it.
+    ///
+    /// # Cancel safety
+    /// As the group it wraps: dropping it drops every branch (inside the span).
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct Traced<G> {
+        #[pin]
+        stage: Stage<G>,
+        kind: Kind,
+        file: &'static str,
+        line: u32,
+        span: Option<Span>,
+    }
+
+    impl<G> PinnedDrop for Traced<G> {
+        fn drop(this: Pin<&mut Self>) {
+            let mut this = this.project();
+            if matches!(*this.stage, Stage::Running { .. }) {
+                // Its branches, dropped unfinished, are nobody else's business.
+                let _scope = Scope::open();
+                let _entered = this.span.as_ref().map(Span::enter);
+                this.stage.set(Stage::Done);
+            }
+        }
+    }
+}
+
+impl<G> core::fmt::Debug for Traced<G> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Traced")
+            .field("kind", &self.kind)
+            .field("file", &self.file)
+            .field("line", &self.line)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The group `future` of macro `kind`, written at `file:line`, in its span.
+pub fn group<G: Future>(kind: Kind, file: &'static str, line: u32, future: G) -> Traced<G> {
+    Traced {
+        stage: Stage::Running { future },
+        kind,
+        file,
+        line,
+        span: None,
+    }
+}
+
+impl<G: Future> Future for Traced<G> {
+    type Output = G::Output;
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<G::Output> {
+        let mut this = self.project();
+        let (kind, file, line) = (*this.kind, *this.file, *this.line);
+        let span = this
+            .span
+            .get_or_insert_with(|| group_span(kind, file, line));
+        let entered = span.enter();
+        let scope = Scope::open();
+        let output = match this.stage.as_mut().project() {
+            StageProj::Running { future } => match future.poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(output) => output,
+            },
+            StageProj::Done => panic!(
+                "a {} future was polled after it completed; a group resolves once",
+                kind.macro_name()
+            ),
+        };
+        // The group's leftovers go inside its tally, whether the group dropped them already
+        // or not.
+        this.stage.set(Stage::Done);
+        let tally = scope.tally();
+        drop(scope);
+        drop(entered);
+        record(span, kind, tally);
+        Poll::Ready(output)
+    }
+}
+
+/// The span of a group, a child of the current span.
+#[inline(never)]
+fn group_span(kind: Kind, file: &'static str, line: u32) -> Span {
+    match kind {
+        Kind::Parallel => tracing::info_span!(target: "async_dsl", "parallel", file, line),
+        Kind::TryParallel => tracing::info_span!(
+            target: "async_dsl",
+            "try_parallel",
+            file,
+            line,
+            failed = Empty,
+            cancelled = Empty
+        ),
+        Kind::Race => tracing::info_span!(
+            target: "async_dsl",
+            "race",
+            file,
+            line,
+            winner = Empty,
+            cancelled = Empty
+        ),
+        Kind::RaceOk => tracing::info_span!(
+            target: "async_dsl",
+            "race_ok",
+            file,
+            line,
+            winner = Empty,
+            cancelled = Empty
+        ),
+    }
+}
+
+/// Writes what decided a resolved group into its span.
+fn record(span: &Span, kind: Kind, tally: Tally) {
+    if span.is_disabled() {
+        return;
+    }
+    let field = match kind {
+        Kind::Parallel => return,
+        Kind::TryParallel => "failed",
+        Kind::Race | Kind::RaceOk => "winner",
+    };
+    match tally.decided {
+        Some(Name::Named(name)) => span.record(field, name),
+        Some(Name::Index(index)) => span.record(field, index),
+        None => span,
+    };
+    span.record("cancelled", tally.cancelled);
+}
+
+/// The `for` form's fan-out with each item's future a [`Branch`] named by its index; `fair`
+/// for a race's, each round of due items started at a random one.
+pub fn fan_out<K, I, M, Fut, C, T>(
+    fair: bool,
+    limit: usize,
+    input: I,
+    make: M,
+    collect: C,
+) -> impl Future<Output = T>
+where
+    I: IntoIterator,
+    M: FnMut(I::Item) -> Fut,
+    Fut: Future,
+    K: Outcome<Fut::Output>,
+    C: Collect<Fut::Output, Output = T>,
+{
+    let fan_out = FanOut::new(
+        limit,
+        IntoSource::into_source(input),
+        indexed::<K, _, _, _>(make),
+        collect,
+    );
+    match fair {
+        true => fan_out.fair(),
+        false => fan_out,
+    }
+}
+
+/// `make`, with the future of the `n`th item (from 0, in input order) a branch named `n`.
+fn indexed<K, A, M, Fut>(mut make: M) -> impl FnMut(A) -> Branch<Fut, K>
+where
+    M: FnMut(A) -> Fut,
+    Fut: Future,
+    K: Outcome<Fut::Output>,
+{
+    let mut next = 0;
+    move |item| {
+        let index = next;
+        next += 1;
+        branch(Name::Index(index), make(item))
+    }
+}

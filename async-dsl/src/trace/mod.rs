@@ -1,0 +1,49 @@
+//! The `tracing` feature: a span for every group and branch, events for the attributes, and
+//! spawned work that runs in the span of whoever spawned it.
+//!
+//! Everything is at target `async_dsl`. Without the feature only [`inherit`] exists, as the
+//! identity, so the spawning code reads the same either way and nothing of `tracing` is
+//! compiled in.
+//!
+//! Two layers: [`inherit`] sits at the bottom (the `spawn;` option and `task` use it);
+//! `groups` sits on top of `group`, `fan_out` and `option`, since it wraps their futures.
+
+use core::future::Future;
+
+#[cfg(feature = "tracing")]
+mod events;
+#[cfg(feature = "tracing")]
+mod groups;
+
+#[cfg(feature = "tracing")]
+pub use events::{
+    Describe, DescribeAny, DescribeDebug, DescribeDisplay, Described, batch, retry, spread,
+    throttle_waited, timeout, timeout_into,
+};
+#[cfg(feature = "tracing")]
+pub use groups::{
+    Branch, FailedIfErr, Joined, Kind, Name, Outcome, Traced, Won, WonIfOk, branch, fan_out, group,
+};
+
+/// A future spawned by the library: with the feature, it runs inside the span that was
+/// current where it was spawned, so a `Task`, a `Scope` child or a pool job shows under its
+/// spawner.
+#[cfg(feature = "tracing")]
+pub(crate) type Inherit<F> = tracing::instrument::Instrumented<F>;
+
+/// A future spawned by the library: without the feature, the future itself.
+#[cfg(not(feature = "tracing"))]
+pub(crate) type Inherit<F> = F;
+
+/// `future`, to run in the span current now (with the feature; as it is without).
+#[inline]
+pub(crate) fn inherit<F: Future>(future: F) -> Inherit<F> {
+    #[cfg(feature = "tracing")]
+    {
+        tracing::Instrument::in_current_span(future)
+    }
+    #[cfg(not(feature = "tracing"))]
+    {
+        future
+    }
+}
