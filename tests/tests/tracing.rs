@@ -705,6 +705,37 @@ mod with_the_feature {
         );
         assert_eq!(batches[0].level, tracing::Level::DEBUG);
     }
+
+    /// Redis's clock decides the wait, so this one runs on the real clock; it checks which
+    /// call waited, not for how long.
+    #[tokio::test]
+    async fn a_redis_turn_the_store_made_wait_for_is_an_event_named_by_the_quota() {
+        let Some(server) = async_dsl_tests::redis_server::RedisServer::start() else {
+            return;
+        };
+        let (recorder, _guard) = record();
+        let per = Duration::from_secs(1);
+        let throttle = async_dsl::redis::RedisThrottle::new(
+            server.url(),
+            "traced",
+            std::num::NonZeroU32::new(20).unwrap(),
+            per,
+        );
+        drop(throttle.acquire().await.unwrap());
+        assert!(
+            recorder.events_saying("throttled call waited").is_empty(),
+            "the first turn is free"
+        );
+        drop(throttle.acquire().await.unwrap());
+        let waits = recorder.events_saying("throttled call waited");
+        assert_eq!(waits.len(), 1, "{:#?}", recorder.events());
+        assert_eq!(waits[0].fields["function"], "traced");
+        assert!(
+            !waits[0].fields.contains_key("place"),
+            "no queue in the store: {:?}",
+            waits[0]
+        );
+    }
 }
 
 /// Without the feature, the same code records nothing at target `async_dsl`; the user's own

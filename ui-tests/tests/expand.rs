@@ -30,3 +30,23 @@ fn every_macro_form_expands_as_recorded() {
     }
     macrotest::expand("tests/expand/*.rs");
 }
+
+/// Built without async-dsl's `tracing` feature (this crate never turns it on), the recorded
+/// expansions, which the test above checks are current, hold no tracing code: no span, no
+/// event, no path into the runtime's `trace` module.
+#[test]
+fn without_the_tracing_feature_expansions_hold_no_tracing_code() {
+    let mut read = 0;
+    for entry in std::fs::read_dir("tests/expand").expect("tests/expand exists") {
+        let path = entry.expect("readable directory").path();
+        if !path.to_string_lossy().ends_with(".expanded.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("readable snapshot");
+        for word in ["trace", "tracing", "span"] {
+            assert!(!text.contains(word), "{path:?} mentions `{word}`");
+        }
+        read += 1;
+    }
+    assert!(read >= 10, "only {read} snapshots read");
+}

@@ -488,10 +488,18 @@ impl RedisThrottle {
             ),
             None => None,
         };
-        let tat = script::Reservation::take(connection, redis_key.to_owned(), quota)
-            .await?
-            .wait()
-            .await;
+        let reservation =
+            script::Reservation::take(connection, redis_key.to_owned(), quota).await?;
+        // With the `tracing` feature, a turn the store made wait for is an event, named by
+        // the quota's name (`crate:module::function` under `#[throttled(redis = ..)]`
+        // without `name`). The store keeps no queue, so it has no place.
+        #[cfg(feature = "tracing")]
+        let delay = reservation.delay();
+        let tat = reservation.wait().await;
+        #[cfg(feature = "tracing")]
+        if !delay.is_zero() {
+            crate::trace::throttle_waited(&self.name, delay, None);
+        }
         Ok(RedisPermit {
             unthrottled: false,
             turn: tat.checked_sub(quota.interval_us),

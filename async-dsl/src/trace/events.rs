@@ -19,7 +19,7 @@ use crate::option::Timeout;
 /// A throttled call started after `waited`; `place` is where it stood in the queue of
 /// waiting callers (1 = first), `None` when it only waited for its slot's time.
 #[inline(never)]
-pub fn throttle_waited(function: &'static str, waited: Duration, place: Option<u64>) {
+pub fn throttle_waited(function: &str, waited: Duration, place: Option<u64>) {
     tracing::info!(
         target: "async_dsl",
         function,

@@ -8,6 +8,7 @@
 //! Two layers: [`inherit`] sits at the bottom (the `spawn;` option and `task` use it);
 //! `groups` sits on top of `group`, `fan_out` and `option`, since it wraps their futures.
 
+#[cfg(feature = "tokio")]
 use core::future::Future;
 
 #[cfg(feature = "tracing")]
@@ -28,14 +29,15 @@ pub use groups::{
 /// A future spawned by the library: with the feature, it runs inside the span that was
 /// current where it was spawned, so a `Task`, a `Scope` child or a pool job shows under its
 /// spawner.
-#[cfg(feature = "tracing")]
+#[cfg(all(feature = "tokio", feature = "tracing"))]
 pub(crate) type Inherit<F> = tracing::instrument::Instrumented<F>;
 
 /// A future spawned by the library: without the feature, the future itself.
-#[cfg(not(feature = "tracing"))]
+#[cfg(all(feature = "tokio", not(feature = "tracing")))]
 pub(crate) type Inherit<F> = F;
 
 /// `future`, to run in the span current now (with the feature; as it is without).
+#[cfg(feature = "tokio")]
 #[inline]
 pub(crate) fn inherit<F: Future>(future: F) -> Inherit<F> {
     #[cfg(feature = "tracing")]
