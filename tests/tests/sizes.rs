@@ -17,16 +17,38 @@ async fn fallible(n: u64) -> Result<u64, String> {
 }
 
 /// Both sides awaited inside an async block, since `tokio::join!` has no future of its own
-/// to name: the blocks hold one future each across their only await.
-fn sizes(ours: impl Future, tokio: impl Future) -> (usize, usize) {
-    (size_of_val(&ours), size_of_val(&tokio))
+/// to name: the blocks hold one future each across their only await. With the `tracing`
+/// feature tokio's side is instrumented by hand (`by_hand!` around each branch and the
+/// whole), and may also hold what a group keeps to make its spans at first poll.
+fn sizes(branches: usize, ours: impl Future, tokio: impl Future) -> (usize, usize) {
+    #[cfg(not(feature = "tracing"))]
+    let held = {
+        let _ = branches;
+        0
+    };
+    #[cfg(feature = "tracing")]
+    let held = async_dsl_tests::held_for_spans(branches);
+    (size_of_val(&ours), size_of_val(&tokio) + held)
+}
+
+/// A future as the hand-written code would run it: itself, or with the `tracing` feature in
+/// a span of its own.
+macro_rules! by_hand {
+    ($future:expr) => {{
+        #[cfg(feature = "tracing")]
+        let future = async_dsl_tests::instrumented($future);
+        #[cfg(not(feature = "tracing"))]
+        let future = $future;
+        future
+    }};
 }
 
 #[test]
 fn a_join_is_no_larger_than_tokio_join() {
     let three = sizes(
+        3,
         async { parallel!(leaf(1), leaf(2), leaf(3)).await },
-        async { tokio::join!(leaf(1), leaf(2), leaf(3)) },
+        by_hand!(async { tokio::join!(by_hand!(leaf(1)), by_hand!(leaf(2)), by_hand!(leaf(3))) }),
     );
     assert!(
         three.0 <= three.1,
@@ -35,8 +57,15 @@ fn a_join_is_no_larger_than_tokio_join() {
         three.1
     );
     let mixed = sizes(
+        3,
         async { parallel!(leaf(1), ready(2u8), async { [0u8; 100] }).await },
-        async { tokio::join!(leaf(1), ready(2u8), async { [0u8; 100] }) },
+        by_hand!(async {
+            tokio::join!(
+                by_hand!(leaf(1)),
+                by_hand!(ready(2u8)),
+                by_hand!(async { [0u8; 100] })
+            )
+        }),
     );
     assert!(
         mixed.0 <= mixed.1,
@@ -49,19 +78,24 @@ fn a_join_is_no_larger_than_tokio_join() {
 #[test]
 fn a_try_join_is_no_larger_than_tokio_try_join() {
     let (ours, tokio) = sizes(
+        2,
         async { try_parallel!(fallible(1), fallible(2)).await },
-        async { tokio::try_join!(fallible(1), fallible(2)) },
+        by_hand!(async { tokio::try_join!(by_hand!(fallible(1)), by_hand!(fallible(2))) }),
     );
     assert!(ours <= tokio, "ours {ours} bytes, tokio {tokio}");
 }
 
 #[test]
 fn a_race_is_no_larger_than_tokio_select() {
-    let (ours, tokio) = sizes(async { race!(leaf(1), leaf(2)).await }, async {
-        tokio::select! {
-            a = leaf(1) => a,
-            b = leaf(2) => b,
-        }
-    });
+    let (ours, tokio) = sizes(
+        2,
+        async { race!(leaf(1), leaf(2)).await },
+        by_hand!(async {
+            tokio::select! {
+                a = by_hand!(leaf(1)) => a,
+                b = by_hand!(leaf(2)) => b,
+            }
+        }),
+    );
     assert!(ours <= tokio, "ours {ours} bytes, tokio {tokio}");
 }

@@ -63,10 +63,13 @@ fn build(group: &Group) -> TokenStream {
                 },
                 Span::call_site(),
             );
+            // A constant, promoted to a `&'static`: the group holds one reference.
             quote!(::async_dsl::__private::trace::group(
-                ::async_dsl::__private::trace::Kind::#kind,
-                ::core::file!(),
-                ::core::line!(),
+                &::async_dsl::__private::trace::Site {
+                    kind: ::async_dsl::__private::trace::Kind::#kind,
+                    file: ::core::file!(),
+                    line: ::core::line!(),
+                },
                 #future
             ))
         }
@@ -102,15 +105,15 @@ fn traced_branch(
     let label = match name {
         Some(name) => {
             let name = name.to_string();
-            quote!(::async_dsl::__private::trace::Name::Named(#name))
+            quote!(&::async_dsl::__private::trace::Name::Named(#name))
         }
         None => {
             let index = int_lit(index as u64);
-            quote!(::async_dsl::__private::trace::Name::Index(#index))
+            quote!(&::async_dsl::__private::trace::Name::Index(#index))
         }
     };
     let outcome = outcome(group.kind);
-    quote_spanned!(future.span()=> ::async_dsl::__private::trace::branch::<#outcome, _>(#label, #tokens))
+    quote_spanned!(future.span()=> ::async_dsl::__private::trace::branch::<#outcome, _, _>(#label, #tokens))
 }
 
 /// A branch's future, spawned with `spawn;` and passed through its mapping.

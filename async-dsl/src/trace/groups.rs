@@ -40,12 +40,12 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn macro_name(self) -> &'static str {
+    /// The macros a group's panic names: the same words as without the feature, so a panic
+    /// message does not change with it.
+    fn macros(self) -> &'static str {
         match self {
-            Kind::Parallel => "parallel!",
-            Kind::TryParallel => "try_parallel!",
-            Kind::Race => "race!",
-            Kind::RaceOk => "race_ok!",
+            Kind::Parallel | Kind::TryParallel => "`parallel!` or `try_parallel!`",
+            Kind::Race | Kind::RaceOk => "`race!` or `race_ok!`",
         }
     }
 }
@@ -58,6 +58,14 @@ pub enum Name {
     Named(&'static str),
     /// A position or an item's index.
     Index(usize),
+}
+
+// For any lifetime, not only `'static`: a spawned group's `Send` check asks for it so.
+impl From<&Name> for Name {
+    #[inline]
+    fn from(name: &Name) -> Name {
+        *name
+    }
 }
 
 /// What one poll of a group learned from its branches.
@@ -177,15 +185,15 @@ pin_project! {
     /// As the branch it wraps; dropped before it finished, it counts as cancelled in its
     /// group's span.
     #[must_use = "futures do nothing unless you `.await` or poll them"]
-    pub struct Branch<F, K> {
+    pub struct Branch<F, K, L> {
         #[pin]
         stage: Stage<F>,
-        name: Name,
+        name: L,
         span: Option<Span>,
         outcome: PhantomData<fn() -> K>,
     }
 
-    impl<F, K> PinnedDrop for Branch<F, K> {
+    impl<F, K, L> PinnedDrop for Branch<F, K, L> {
         fn drop(this: Pin<&mut Self>) {
             let mut this = this.project();
             if matches!(*this.stage, Stage::Running { .. }) {
@@ -197,20 +205,23 @@ pin_project! {
     }
 }
 
-impl<F, K> core::fmt::Debug for Branch<F, K> {
+impl<F, K, L: Copy + Into<Name>> core::fmt::Debug for Branch<F, K, L> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Branch")
-            .field("name", &self.name)
+            .field("name", &self.name.into())
             .field("done", &matches!(self.stage, Stage::Done))
             .finish_non_exhaustive()
     }
 }
 
-/// `future` as the branch `name` of a group, reporting to the group as `K` says.
-pub fn branch<K, F>(name: Name, future: F) -> Branch<F, K>
+/// `future` as the branch `name` of a group, reporting to the group as `K` says. The name
+/// is a `&'static Name` (a constant of the expansion's, so a branch holds one reference) or,
+/// in the `for` form, a [`Name`] itself.
+pub fn branch<K, F, L>(name: L, future: F) -> Branch<F, K, L>
 where
     F: Future,
     K: Outcome<F::Output>,
+    L: Copy + Into<Name>,
 {
     Branch {
         stage: Stage::Running { future },
@@ -220,17 +231,18 @@ where
     }
 }
 
-impl<F, K> Future for Branch<F, K>
+impl<F, K, L> Future for Branch<F, K, L>
 where
     F: Future,
     K: Outcome<F::Output>,
+    L: Copy + Into<Name>,
 {
     type Output = F::Output;
 
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let mut this = self.project();
-        let name = *this.name;
+        let name = (*this.name).into();
         let span = this.span.get_or_insert_with(|| branch_span(name));
         let entered = span.enter();
         let output = match this.stage.as_mut().project() {
@@ -269,9 +281,7 @@ pin_project! {
     pub struct Traced<G> {
         #[pin]
         stage: Stage<G>,
-        kind: Kind,
-        file: &'static str,
-        line: u32,
+        site: &'static Site,
         span: Option<Span>,
     }
 
@@ -291,20 +301,28 @@ pin_project! {
 impl<G> core::fmt::Debug for Traced<G> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Traced")
-            .field("kind", &self.kind)
-            .field("file", &self.file)
-            .field("line", &self.line)
+            .field("site", self.site)
             .finish_non_exhaustive()
     }
 }
 
-/// The group `future` of macro `kind`, written at `file:line`, in its span.
-pub fn group<G: Future>(kind: Kind, file: &'static str, line: u32, future: G) -> Traced<G> {
+/// Where a group is written, and with which macro: a constant of the expansion's, so a
+/// group holds one reference to it until its span is made.
+#[derive(Debug)]
+pub struct Site {
+    /// The macro.
+    pub kind: Kind,
+    /// `file!()` at the macro's call.
+    pub file: &'static str,
+    /// `line!()` at the macro's call.
+    pub line: u32,
+}
+
+/// The group `future`, written at `site`, in its span.
+pub fn group<G: Future>(site: &'static Site, future: G) -> Traced<G> {
     Traced {
         stage: Stage::Running { future },
-        kind,
-        file,
-        line,
+        site,
         span: None,
     }
 }
@@ -315,10 +333,8 @@ impl<G: Future> Future for Traced<G> {
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<G::Output> {
         let mut this = self.project();
-        let (kind, file, line) = (*this.kind, *this.file, *this.line);
-        let span = this
-            .span
-            .get_or_insert_with(|| group_span(kind, file, line));
+        let site = *this.site;
+        let span = this.span.get_or_insert_with(|| group_span(site));
         let entered = span.enter();
         let scope = Scope::open();
         let output = match this.stage.as_mut().project() {
@@ -328,7 +344,7 @@ impl<G: Future> Future for Traced<G> {
             },
             StageProj::Done => panic!(
                 "a {} future was polled after it completed; a group resolves once",
-                kind.macro_name()
+                site.kind.macros()
             ),
         };
         // The group's leftovers go inside its tally, whether the group dropped them already
@@ -337,14 +353,15 @@ impl<G: Future> Future for Traced<G> {
         let tally = scope.tally();
         drop(scope);
         drop(entered);
-        record(span, kind, tally);
+        record(span, site.kind, tally);
         Poll::Ready(output)
     }
 }
 
 /// The span of a group, a child of the current span.
 #[inline(never)]
-fn group_span(kind: Kind, file: &'static str, line: u32) -> Span {
+fn group_span(site: &Site) -> Span {
+    let Site { kind, file, line } = *site;
     match kind {
         Kind::Parallel => tracing::info_span!(target: "async_dsl", "parallel", file, line),
         Kind::TryParallel => tracing::info_span!(
@@ -421,7 +438,7 @@ where
 }
 
 /// `make`, with the future of the `n`th item (from 0, in input order) a branch named `n`.
-fn indexed<K, A, M, Fut>(mut make: M) -> impl FnMut(A) -> Branch<Fut, K>
+fn indexed<K, A, M, Fut>(mut make: M) -> impl FnMut(A) -> Branch<Fut, K, Name>
 where
     M: FnMut(A) -> Fut,
     Fut: Future,

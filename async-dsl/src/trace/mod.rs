@@ -23,7 +23,8 @@ pub use events::{
 };
 #[cfg(feature = "tracing")]
 pub use groups::{
-    Branch, FailedIfErr, Joined, Kind, Name, Outcome, Traced, Won, WonIfOk, branch, fan_out, group,
+    Branch, FailedIfErr, Joined, Kind, Name, Outcome, Site, Traced, Won, WonIfOk, branch, fan_out,
+    group,
 };
 
 /// A future spawned by the library: with the feature, it runs inside the span that was
