@@ -250,3 +250,10 @@ pub mod fan_out {
         out
     }
 }
+
+/// The implementation name of `benches/tracing.rs` built without the `tracing` feature.
+pub const TRACING_OFF: &str = "feature off";
+
+/// The implementation name of `benches/tracing.rs` built with the `tracing` feature (and no
+/// subscriber).
+pub const TRACING_ON: &str = "feature on, no subscriber";

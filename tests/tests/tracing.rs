@@ -421,6 +421,42 @@ mod with_the_feature {
         assert_eq!(branches, ["a", "b"]);
     }
 
+    /// A subscriber may want some of the library's spans and not others. A group whose span
+    /// it declined still keeps its branches' reports to itself: the `try_parallel!` here
+    /// cancels its other branch, and the race around it counts only its own.
+    #[tokio::test(start_paused = true)]
+    async fn a_group_whose_span_is_declined_reports_nothing_to_the_group_around_it() {
+        use tracing_subscriber::filter::filter_fn;
+        let recorder = Recorder::default();
+        let subscriber = tracing_subscriber::registry().with(
+            recorder
+                .clone()
+                .with_filter(filter_fn(|meta| meta.name() != "try_parallel")),
+        );
+        let _guard = tracing::subscriber::set_default(subscriber);
+        let out = race! {
+            a => async {
+                try_parallel! {
+                    fails => async { Err::<i32, &str>("no") },
+                    waits => async { sleep(ms(10)).await; Ok::<i32, &str>(1) },
+                }
+                .await
+            },
+            b => std::future::pending(),
+        }
+        .await;
+        assert!(out.is_err());
+        assert!(recorder.named("try_parallel").is_empty());
+        let (_, race) = recorder.only("race");
+        assert_eq!(
+            (
+                race.fields["winner"].as_str(),
+                race.fields["cancelled"].as_str()
+            ),
+            ("a", "1")
+        );
+    }
+
     #[tokio::test(start_paused = true)]
     async fn a_group_dropped_at_each_of_its_polls_closes_every_span_and_leaves_the_next_group_alone()
      {

@@ -130,6 +130,27 @@ pin_project! {
     }
 }
 
+/// Whether any subscriber may want the library's spans (all are at `INFO`): one load. With
+/// none, a group or branch makes, enters, records and tallies nothing.
+#[inline]
+fn active() -> bool {
+    tracing::level_enabled!(tracing::Level::INFO)
+}
+
+/// The span in `slot`, made by `make` if there is none yet and kept only if a subscriber
+/// wants it. Tried again on every poll until it is kept, so a subscriber installed later
+/// sees the rest of the run.
+#[inline]
+fn made(slot: &mut Option<Span>, make: impl FnOnce() -> Span) -> Option<&Span> {
+    if slot.is_none() && active() {
+        let span = make();
+        if !span.is_disabled() {
+            *slot = Some(span);
+        }
+    }
+    slot.as_ref()
+}
+
 /// What a branch's output tells its group's span.
 pub trait Outcome<T> {
     /// Whether `output` decided the group: a race's winner, a `try_parallel!`'s failure.
@@ -197,7 +218,9 @@ pin_project! {
         fn drop(this: Pin<&mut Self>) {
             let mut this = this.project();
             if matches!(*this.stage, Stage::Running { .. }) {
-                note(|tally| tally.cancelled += 1);
+                if active() {
+                    note(|tally| tally.cancelled += 1);
+                }
                 let _entered = this.span.as_ref().map(Span::enter);
                 this.stage.set(Stage::Done);
             }
@@ -243,8 +266,8 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let mut this = self.project();
         let name = (*this.name).into();
-        let span = this.span.get_or_insert_with(|| branch_span(name));
-        let entered = span.enter();
+        let span = made(this.span, || branch_span(name));
+        let entered = span.map(Span::enter);
         let output = match this.stage.as_mut().project() {
             StageProj::Running { future } => match future.poll(cx) {
                 Poll::Pending => return Poll::Pending,
@@ -254,7 +277,7 @@ where
         };
         this.stage.set(Stage::Done);
         drop(entered);
-        if K::decides(&output) {
+        if K::decides(&output) && active() {
             note(|tally| tally.decided = Some(name));
         }
         Poll::Ready(output)
@@ -290,7 +313,7 @@ pin_project! {
             let mut this = this.project();
             if matches!(*this.stage, Stage::Running { .. }) {
                 // Its branches, dropped unfinished, are nobody else's business.
-                let _scope = Scope::open();
+                let _scope = active().then(Scope::open);
                 let _entered = this.span.as_ref().map(Span::enter);
                 this.stage.set(Stage::Done);
             }
@@ -334,9 +357,11 @@ impl<G: Future> Future for Traced<G> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<G::Output> {
         let mut this = self.project();
         let site = *this.site;
-        let span = this.span.get_or_insert_with(|| group_span(site));
-        let entered = span.enter();
-        let scope = Scope::open();
+        let span = made(this.span, || group_span(site));
+        let entered = span.map(Span::enter);
+        // A group whose span a subscriber declined still keeps its branches' reports from
+        // the group around it.
+        let scope = active().then(Scope::open);
         let output = match this.stage.as_mut().project() {
             StageProj::Running { future } => match future.poll(cx) {
                 Poll::Pending => return Poll::Pending,
@@ -350,10 +375,12 @@ impl<G: Future> Future for Traced<G> {
         // The group's leftovers go inside its tally, whether the group dropped them already
         // or not.
         this.stage.set(Stage::Done);
-        let tally = scope.tally();
-        drop(scope);
-        drop(entered);
-        record(span, site.kind, tally);
+        if let (Some(span), Some(scope)) = (span, scope) {
+            let tally = scope.tally();
+            drop(scope);
+            drop(entered);
+            record(span, site.kind, tally);
+        }
         Poll::Ready(output)
     }
 }

@@ -38,6 +38,8 @@ fn reference(group: &str) -> &'static str {
         "1 callers"
     } else if group.starts_with("10k jobs") {
         "hand-written mpsc pool"
+    } else if group.starts_with("tracing:") {
+        async_dsl_benches::TRACING_OFF
     } else {
         "buffer_unordered(64)"
     }
@@ -64,6 +66,7 @@ fn main() {
         return;
     }
     times();
+    tracing_cost();
     sizes();
     per_group_heap();
     memory();
@@ -190,7 +193,8 @@ fn per_group_heap() {
     println!();
 }
 
-fn times() {
+/// The mean time (ns) of every implementation in every criterion group, by group.
+fn estimates() -> BTreeMap<String, Vec<(String, f64)>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/criterion");
     let mut groups: BTreeMap<String, Vec<(String, f64)>> = BTreeMap::new();
     for bench in walk(&root) {
@@ -212,10 +216,14 @@ fn times() {
             .or_default()
             .push((function.to_string(), mean));
     }
+    groups
+}
+
+fn times() {
+    let groups = estimates();
     if groups.is_empty() {
         println!(
-            "no criterion results under {}: run `cargo bench -p async-dsl-benches` first\n",
-            root.display()
+            "no criterion results under target/criterion: run `cargo bench -p async-dsl-benches` first\n"
         );
         return;
     }
@@ -239,6 +247,52 @@ fn times() {
     println!(
         "\nratio: mean time over the reference peer's (tokio::join!, tokio::select!, buffer_unordered(64), governor until_ready, the batch function once per key, JoinSet, the hand-written mpsc pool); below 1 is faster.\n"
     );
+}
+
+/// What the `tracing` feature costs with no subscriber, from `benches/tracing.rs` run in both
+/// builds: each group's time with the feature on less its time with it off (the difference,
+/// d), then per part by difference of cases. One branch polled once (`1 ready`) holds a
+/// group and a branch; eleven more branches (`12 ready`) add eleven branches; a second poll
+/// of every branch (`12 yield`) adds twelve branch polls and one group poll.
+fn tracing_cost() {
+    let groups = estimates();
+    let d = |case: &str| -> Option<f64> {
+        let rows = groups.get(&format!("tracing: {case}"))?;
+        let of = |name: &str| rows.iter().find(|(n, _)| n == name).map(|r| r.1);
+        Some(of(async_dsl_benches::TRACING_ON)? - of(async_dsl_benches::TRACING_OFF)?)
+    };
+    let (Some(one), Some(twelve), Some(yielded)) = (
+        d("parallel! 1 ready"),
+        d("parallel! 12 ready"),
+        d("parallel! 12 yield"),
+    ) else {
+        println!(
+            "no tracing cost: run `cargo bench -p async-dsl-benches --bench tracing`, with and without `--features tracing`\n"
+        );
+        return;
+    };
+    let branch = (twelve - one) / 11.0;
+    println!("| the `tracing` feature, no subscriber | added time |");
+    println!("|---|---:|");
+    println!(
+        "| a group (a level check per poll; its future holds room for a span) | {:.1} ns |",
+        one - branch
+    );
+    println!("| a branch polled once (the same, per branch) | {branch:.1} ns |");
+    println!(
+        "| each later poll of a branch (and a twelfth of a group's) | {:.1} ns |",
+        (yielded - twelve) / 12.0
+    );
+    if let Some(race) = d("race! 2 ready") {
+        println!("| `race!` of 2 ready (the whole group) | {race:.1} ns |");
+    }
+    if let Some(items) = d("for 100 ready") {
+        println!(
+            "| `for` form, per item (100 ready items) | {:.1} ns |",
+            items / 100.0
+        );
+    }
+    println!();
 }
 
 /// Every `new` directory of the criterion tree.
