@@ -73,6 +73,13 @@
 //!   queues on them, and neither needs a Tokio runtime.)
 //! - `redis` (off by default; brings `tokio`): [`redis::RedisThrottle`] and
 //!   `#[throttled(redis = ..)]`, one quota shared by every process through a Redis server.
+//! - `tracing` (off by default): every group runs in a span named after its macro
+//!   (`parallel`, `race`, ..., with `file` and `line`; a race records `winner` and
+//!   `cancelled`, `try_parallel!` the branch that `failed`), every branch in a child span
+//!   `branch` with its `name`; `#[throttled]`, `#[retry]`, `#[timeout]`, `#[spread]` and
+//!   `#[batched]` emit events naming the function; spawned work runs in its spawner's span.
+//!   All at target `async_dsl`. Without the feature no tracing code is compiled. The README
+//!   ("Seeing what runs") lists every span, event and field, and what it costs.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]

@@ -9,12 +9,12 @@
 //! | a spread call started | DEBUG | `function`, `call`, `late`              |
 //! | a batch call          | DEBUG | `function`, `size`                      |
 
-use core::fmt;
-use core::future::Future;
-use core::time::Duration;
+//!
+//! They depend on `tracing` alone, so any layer may emit them; the traced futures of the
+//! attributes are in `wrapped.rs`.
 
-use crate::error::Elapsed;
-use crate::option::Timeout;
+use core::fmt;
+use core::time::Duration;
 
 /// A throttled call started after `waited`; `place` is where it stood in the queue of
 /// waiting callers (1 = first), `None` when it only waited for its slot's time.
@@ -44,58 +44,8 @@ pub fn retry(function: &'static str, attempt: u32, error: Described<'_>, wait: D
 }
 
 #[inline(never)]
-fn timeout_fired(function: &'static str, after: Duration) {
+pub(super) fn timeout_fired(function: &'static str, after: Duration) {
     tracing::warn!(target: "async_dsl", function, after = ?after, "timeout fired");
-}
-
-/// A `#[timeout]` around `body` that says so when it fires.
-///
-/// # Cancel safety
-/// As [`Timeout`]: dropping it drops the body and the deadline.
-pub async fn timeout<F: Future>(
-    function: &'static str,
-    after: Duration,
-    body: F,
-) -> Result<F::Output, Elapsed> {
-    let output = Timeout::new(after, body).await;
-    if output.is_err() {
-        timeout_fired(function, after);
-    }
-    output
-}
-
-/// [`timeout`] for a body returning `Result<T, E>`: expiry becomes `Err(into(Elapsed))`.
-///
-/// # Cancel safety
-/// As [`Timeout`].
-pub async fn timeout_into<F, T, E, C>(
-    function: &'static str,
-    after: Duration,
-    body: F,
-    into: C,
-) -> Result<T, E>
-where
-    F: Future<Output = Result<T, E>>,
-    C: FnOnce(Elapsed) -> E,
-{
-    match timeout(function, after, body).await {
-        Ok(output) => output,
-        Err(elapsed) => Err(into(elapsed)),
-    }
-}
-
-/// A `#[spread]` companion: [`spread`](crate::schedule::spread) that reports each call's
-/// lateness.
-///
-/// # Cancel safety
-/// As [`spread`](crate::schedule::spread).
-pub async fn spread<I, M, F>(function: &'static str, period: Duration, calls: I) -> Vec<F::Output>
-where
-    I: IntoIterator<Item = M>,
-    M: FnOnce() -> F,
-    F: Future,
-{
-    crate::schedule::spread_named(Some(function), period, calls).await
 }
 
 /// A `#[batched]` function is called with `size` keys.

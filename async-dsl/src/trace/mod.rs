@@ -5,8 +5,10 @@
 //! identity, so the spawning code reads the same either way and nothing of `tracing` is
 //! compiled in.
 //!
-//! Two layers: [`inherit`] sits at the bottom (the `spawn;` option and `task` use it);
-//! `groups` sits on top of `group`, `fan_out` and `option`, since it wraps their futures.
+//! Three layers: [`inherit`] and `events` (plain events, `tracing` alone) sit at the bottom,
+//! so `option`, `limit`, `task` and `redis` use them; `wrapped` sits on `option` and
+//! `schedule`, and `groups` on `group`, `fan_out` and `option`, since they wrap their
+//! futures.
 
 #[cfg(feature = "tokio")]
 use core::future::Future;
@@ -15,17 +17,20 @@ use core::future::Future;
 mod events;
 #[cfg(feature = "tracing")]
 mod groups;
+#[cfg(feature = "tracing")]
+mod wrapped;
 
 #[cfg(feature = "tracing")]
 pub use events::{
-    Describe, DescribeAny, DescribeDebug, DescribeDisplay, Described, batch, retry, spread,
-    throttle_waited, timeout, timeout_into,
+    Describe, DescribeAny, DescribeDebug, DescribeDisplay, Described, batch, retry, throttle_waited,
 };
 #[cfg(feature = "tracing")]
 pub use groups::{
     Branch, FailedIfErr, Joined, Kind, Name, Outcome, Site, Traced, Won, WonIfOk, branch, fan_out,
     group,
 };
+#[cfg(feature = "tracing")]
+pub use wrapped::{spread, timeout, timeout_into};
 
 /// A future spawned by the library: with the feature, it runs inside the span that was
 /// current where it was spawned, so a `Task`, a `Scope` child or a pool job shows under its
