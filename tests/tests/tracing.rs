@@ -488,6 +488,54 @@ mod with_the_feature {
         }
     }
 
+    /// A branch that panics, two groups deep: the panic reaches the caller, every span the
+    /// groups made is closed, and the thread's tally is back as it was, so the next group
+    /// records only its own winner and cancellations.
+    #[tokio::test(start_paused = true)]
+    async fn a_branch_that_panics_closes_every_span_and_leaves_the_next_group_alone() {
+        use futures::FutureExt;
+        let (recorder, _guard) = record();
+        let caught = std::panic::AssertUnwindSafe(race! {
+            outer => async {
+                parallel! {
+                    fine => async { 1 },
+                    boom => async {
+                        sleep(ms(5)).await;
+                        if true {
+                            panic!("boom in a branch");
+                        }
+                        2
+                    },
+                }
+                .await
+                .fine
+            },
+            slow => async { sleep(ms(50)).await; 3 },
+        })
+        .catch_unwind()
+        .await;
+        let payload = caught.expect_err("the branch's panic reaches the caller");
+        assert_eq!(
+            async_dsl::panic_message(payload.as_ref()),
+            "boom in a branch"
+        );
+        let after = race!(x => async { 1 }, y => std::future::pending::<i32>()).await;
+        assert_eq!(after, 1);
+        let spans = recorder.spans();
+        assert!(spans.iter().all(|s| s.closed), "{spans:#?}");
+        let races = recorder.named("race");
+        assert_eq!(races.len(), 2);
+        let last = &spans[races[1]];
+        assert_eq!(
+            (
+                last.fields["winner"].as_str(),
+                last.fields["cancelled"].as_str()
+            ),
+            ("x", "1")
+        );
+        assert!(!spans[races[0]].fields.contains_key("winner"));
+    }
+
     #[tokio::test(start_paused = true)]
     async fn a_spawned_branch_runs_in_its_branch_span() {
         let (recorder, _guard) = record();
