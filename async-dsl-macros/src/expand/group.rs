@@ -78,15 +78,19 @@ fn build(group: &Group) -> TokenStream {
 }
 
 /// With the `tracing` feature, how a branch's output reports to its group's span: the
-/// runtime's `trace::Outcome`.
-fn outcome(kind: Macro) -> TokenStream {
-    let outcome = match kind {
-        Macro::Parallel => quote!(Joined),
-        Macro::TryParallel => quote!(FailedIfErr),
-        Macro::Race => quote!(Won),
-        Macro::RaceOk => quote!(WonIfOk),
-    };
-    quote!(::async_dsl::__private::trace::#outcome)
+/// runtime's `trace::Outcome`, spanned at `span` (a branch's, so that an output the outcome
+/// cannot read is reported at the branch).
+fn outcome(kind: Macro, span: Span) -> TokenStream {
+    let outcome = Ident::new(
+        match kind {
+            Macro::Parallel => "Joined",
+            Macro::TryParallel => "FailedIfErr",
+            Macro::Race => "Won",
+            Macro::RaceOk => "WonIfOk",
+        },
+        span,
+    );
+    quote_spanned!(span=> ::async_dsl::__private::trace::#outcome)
 }
 
 /// With the `tracing` feature, branch `tokens` (named `name`, or at `index`) in its span;
@@ -112,7 +116,7 @@ fn traced_branch(
             quote!(&::async_dsl::__private::trace::Name::Index(#index))
         }
     };
-    let outcome = outcome(group.kind);
+    let outcome = outcome(group.kind, future.span());
     quote_spanned!(future.span()=> ::async_dsl::__private::trace::branch::<#outcome, _, _>(#label, #tokens))
 }
 
@@ -313,7 +317,7 @@ fn fan_out(group: &Group, form: &ForForm) -> TokenStream {
     // its index.
     match TRACING {
         true => {
-            let outcome = outcome(group.kind);
+            let outcome = outcome(group.kind, Span::call_site());
             let fair = constructor == "race_fan_out";
             quote! {
                 ::async_dsl::__private::trace::fan_out::<#outcome, _, _, _, _, _>(
