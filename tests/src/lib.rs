@@ -21,3 +21,23 @@ pub fn instrumented<F: std::future::Future>(future: F) -> tracing::instrument::I
 pub const fn held_for_spans(branches: usize) -> usize {
     std::mem::size_of::<&()>() + std::mem::size_of::<(&(), usize)>() * branches
 }
+
+/// With the `tracing` feature, a subscriber for the whole process that takes every span (the
+/// bare registry, which keeps each span until it closes), so that a test runs the library's
+/// traced paths rather than the no-subscriber ones; once per process. Without the feature,
+/// nothing. `scripts/test-all` runs the behaviour tests both ways.
+pub fn subscribe_to_everything() {
+    #[cfg(feature = "tracing")]
+    {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            // A test binary that set one already keeps it.
+            let _ = tracing::subscriber::set_global_default(tracing_subscriber::registry());
+        });
+        let probe = tracing::info_span!(target: "async_dsl", "probe");
+        assert!(
+            !probe.is_disabled(),
+            "the process's subscriber takes no spans"
+        );
+    }
+}

@@ -16,6 +16,7 @@ use tokio::time::Instant;
 /// `Throttle::acquire` dropped while waiting takes no slot: the next caller starts on time.
 #[tokio::test(start_paused = true)]
 async fn a_dropped_acquire_takes_no_slot() {
+    async_dsl_tests::subscribe_to_everything();
     for polls in 0..4 {
         let throttle = Throttle::new(NonZeroU32::MIN, Duration::from_secs(1));
         let start = Instant::now();
@@ -29,6 +30,7 @@ async fn a_dropped_acquire_takes_no_slot() {
 /// `Pool::submit` dropped before it resolved queued nothing: the job never runs.
 #[tokio::test(start_paused = true)]
 async fn a_dropped_submit_queues_nothing() {
+    async_dsl_tests::subscribe_to_everything();
     for polls in 0..4 {
         let pool = Pool::new(1, 1);
         let busy = pool.submit(sleep_ms(100)).await.expect("open");
@@ -51,6 +53,7 @@ async fn a_dropped_submit_queues_nothing() {
 /// its run in progress; dropped unpolled, the handle goes and the job is aborted.
 #[tokio::test(start_paused = true)]
 async fn a_dropped_stop_still_stops_the_job() {
+    async_dsl_tests::subscribe_to_everything();
     for polls in 0..4 {
         let runs = Arc::new(AtomicU32::new(0));
         let counter = Arc::clone(&runs);
@@ -79,6 +82,7 @@ async fn a_dropped_stop_still_stops_the_job() {
 /// nothing, and a later `wait` sees every child end.
 #[tokio::test(start_paused = true)]
 async fn a_dropped_shutdown_still_cancels_and_loses_nothing() {
+    async_dsl_tests::subscribe_to_everything();
     use async_dsl::Scope;
     for polls in 1..4 {
         let mut scope: Scope<&str> = Scope::new();
@@ -109,6 +113,7 @@ async fn a_dropped_shutdown_still_cancels_and_loses_nothing() {
 /// `Batcher::load` dropped while it waits: its batch still runs for the others.
 #[tokio::test(start_paused = true)]
 async fn a_dropped_load_leaves_its_batch_to_the_others() {
+    async_dsl_tests::subscribe_to_everything();
     use async_dsl::{Batcher, batch::Values};
     for polls in 0..4 {
         let batcher = Batcher::new(10, Duration::from_millis(5), |keys: Vec<u32>| async move {
@@ -124,6 +129,7 @@ async fn a_dropped_load_leaves_its_batch_to_the_others() {
 /// A group dropped after any number of polls drops every branch: nothing runs on.
 #[tokio::test(start_paused = true)]
 async fn a_dropped_group_drops_every_branch() {
+    async_dsl_tests::subscribe_to_everything();
     use support::Log;
     for polls in 0..4 {
         let log = Log::default();
@@ -152,6 +158,7 @@ async fn a_dropped_group_drops_every_branch() {
 /// every branch, finished or not.
 #[tokio::test(start_paused = true)]
 async fn a_dropped_large_group_drops_every_branch() {
+    async_dsl_tests::subscribe_to_everything();
     use support::Log;
     for polls in 0..18 {
         let log = Log::default();
@@ -212,6 +219,7 @@ async fn one_at_a_time_per_tenant(tenant: u32, ms: u64) {
 /// its place takes nothing: the next call starts as soon as the holder ends.
 #[tokio::test(start_paused = true)]
 async fn a_dropped_throttled_call_frees_its_place() {
+    async_dsl_tests::subscribe_to_everything();
     for polls in 0..4 {
         let holder = tokio::spawn(one_at_a_time(50));
         settle().await; // the holder has the place
@@ -240,6 +248,7 @@ async fn one_at_a_time_alone(ms: u64) {
 /// Dropped while its body runs, the call frees its place at once.
 #[tokio::test(start_paused = true)]
 async fn a_throttled_call_dropped_in_its_body_frees_its_place() {
+    async_dsl_tests::subscribe_to_everything();
     for polls in 1..4 {
         let start = Instant::now();
         assert!(!poll_then_drop(one_at_a_time_alone(100), polls).await);
@@ -257,6 +266,7 @@ async fn once_a_second() -> u32 {
 /// no slot: the next call starts on its own schedule.
 #[tokio::test(start_paused = true)]
 async fn a_throttled_call_polled_after_completion_panics_and_takes_no_slot() {
+    async_dsl_tests::subscribe_to_everything();
     use futures::FutureExt;
     let start = Instant::now();
     let mut call = Box::pin(once_a_second());

@@ -25,6 +25,7 @@ const LONG: Duration = Duration::MAX;
 /// Each case runs to its end on the paused clock within an hour of (virtual) time.
 #[tokio::test(start_paused = true)]
 async fn sizes_and_durations_at_0_1_and_max() {
+    async_dsl_tests::subscribe_to_everything();
     let cases: Vec<Case> = vec![
         case("map limit 0", async {
             assert_eq!(
@@ -136,6 +137,7 @@ async fn sizes_and_durations_at_0_1_and_max() {
 /// Outside any runtime: what works on any executor works, and what needs Tokio says so.
 #[test]
 fn entry_points_outside_a_runtime() {
+    async_dsl_tests::subscribe_to_everything();
     use futures::executor::block_on;
     // Work on any executor.
     assert_eq!(

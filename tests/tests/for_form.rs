@@ -11,6 +11,7 @@ use tokio::time::Instant;
 
 #[tokio::test(start_paused = true)]
 async fn the_for_form_keeps_input_order() {
+    async_dsl_tests::subscribe_to_everything();
     let out = parallel! { limit = 4; for ms in [40u64, 10, 30, 20, 5, 1] => async move {
         sleep_ms(ms).await;
         ms
@@ -21,6 +22,7 @@ async fn the_for_form_keeps_input_order() {
 
 #[tokio::test(start_paused = true)]
 async fn the_for_form_never_exceeds_its_limit_and_never_pulls_ahead() {
+    async_dsl_tests::subscribe_to_everything();
     let in_flight = Cell::new(0usize);
     let most_in_flight = Cell::new(0usize);
     let started = Cell::new(0usize);
@@ -55,6 +57,7 @@ async fn the_for_form_never_exceeds_its_limit_and_never_pulls_ahead() {
 
 #[tokio::test(start_paused = true)]
 async fn the_for_form_without_a_limit_starts_everything_at_once() {
+    async_dsl_tests::subscribe_to_everything();
     let start = Instant::now();
     let out = parallel! { for i in 0..1_000u64 => async move { sleep_ms(100).await; i * 2 } }.await;
     assert_eq!(ms_since(start), 100);
@@ -64,6 +67,7 @@ async fn the_for_form_without_a_limit_starts_everything_at_once() {
 
 #[tokio::test(start_paused = true)]
 async fn the_for_form_takes_a_limit_computed_at_run_time() {
+    async_dsl_tests::subscribe_to_everything();
     let workers = 2 + 1;
     let start = Instant::now();
     let out =
@@ -78,6 +82,7 @@ async fn the_for_form_takes_a_limit_computed_at_run_time() {
 
 #[tokio::test(start_paused = true)]
 async fn a_wake_in_a_large_fan_out_repolls_only_the_woken_item() {
+    async_dsl_tests::subscribe_to_everything();
     let mut counters = Vec::new();
     let mut items = Vec::new();
     for i in 0..1_000 {
@@ -108,6 +113,7 @@ async fn a_wake_in_a_large_fan_out_repolls_only_the_woken_item() {
 
 #[tokio::test(start_paused = true)]
 async fn the_for_form_with_a_timeout_drops_everything_at_expiry() {
+    async_dsl_tests::subscribe_to_everything();
     let r = parallel! { timeout = "50ms"; limit = 2; for i in 0..10u64 => async move {
         sleep_ms(30).await;
         i

@@ -27,6 +27,7 @@ fn poll_after_completion<F: Future>(future: F) -> String {
 /// that names the macros, never a silent `Pending`.
 #[test]
 fn a_completed_group_polled_again_panics_with_a_clear_message() {
+    async_dsl_tests::subscribe_to_everything();
     let joins = [
         poll_after_completion(parallel! { a => async { 1 }, b => async { 2 } }),
         poll_after_completion(try_parallel!(async { Ok::<_, ()>(1) })),
@@ -66,6 +67,7 @@ fn a_completed_group_polled_again_panics_with_a_clear_message() {
 /// to make its spans at first poll.
 #[test]
 fn try_parallel_is_no_larger_than_try_join() {
+    async_dsl_tests::subscribe_to_everything();
     async fn number(n: u64) -> Result<u64, String> {
         Ok(n)
     }

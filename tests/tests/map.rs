@@ -13,6 +13,7 @@ use tokio::time::Instant;
 
 #[tokio::test(start_paused = true)]
 async fn map_keeps_input_order_and_its_limit() {
+    async_dsl_tests::subscribe_to_everything();
     let in_flight = Cell::new(0);
     let most = Cell::new(0);
     let (in_flight, most) = (&in_flight, &most);
@@ -31,6 +32,7 @@ async fn map_keeps_input_order_and_its_limit() {
 
 #[tokio::test(start_paused = true)]
 async fn map_unordered_streams_in_completion_order() {
+    async_dsl_tests::subscribe_to_everything();
     let start = Instant::now();
     let mut stream = Box::pin(map_unordered([40u64, 10, 30, 20], |ms| async move {
         sleep_ms(ms).await;
@@ -66,6 +68,7 @@ impl Stream for Counting<'_> {
 
 #[tokio::test(start_paused = true)]
 async fn an_endless_stream_is_pulled_only_as_places_free() {
+    async_dsl_tests::subscribe_to_everything();
     let (completed, most_ahead) = (Cell::new(0), Cell::new(0));
     let input = from_stream(Counting {
         next: 0,
@@ -90,6 +93,7 @@ async fn an_endless_stream_is_pulled_only_as_places_free() {
 
 #[tokio::test(start_paused = true)]
 async fn try_for_each_returns_the_first_error_and_drops_the_rest() {
+    async_dsl_tests::subscribe_to_everything();
     let started = Cell::new(0);
     let finished = Cell::new(0);
     let (started, finished) = (&started, &finished);
@@ -116,6 +120,7 @@ async fn try_for_each_returns_the_first_error_and_drops_the_rest() {
 
 #[tokio::test(start_paused = true)]
 async fn for_each_reports_progress_a_caller_can_drive_a_bar_from() {
+    async_dsl_tests::subscribe_to_everything();
     let mut reports: Vec<Progress> = Vec::new();
     let start = Instant::now();
     for_each(vec![30u64, 10, 20], |ms| async move { sleep_ms(ms).await })
@@ -133,6 +138,7 @@ async fn for_each_reports_progress_a_caller_can_drive_a_bar_from() {
 
 #[tokio::test(start_paused = true)]
 async fn map_over_a_stream_keeps_its_order() {
+    async_dsl_tests::subscribe_to_everything();
     let input = from_stream(futures::stream::iter(["c", "bb", "a"]));
     let lengths = map(input, |s| async move {
         sleep_ms(10 * s.len() as u64).await;
@@ -144,6 +150,7 @@ async fn map_over_a_stream_keeps_its_order() {
 
 #[tokio::test(start_paused = true)]
 async fn try_map_gives_every_ok_value_in_order() {
+    async_dsl_tests::subscribe_to_everything();
     let r = try_map(["1", "22", "333"], |s| async move { s.parse::<u32>() }).await;
     assert_eq!(r, Ok(vec![1, 22, 333]));
 }

@@ -24,6 +24,7 @@ async fn fetch_posts(id: u32) -> Vec<u32> {
 
 #[tokio::test(start_paused = true)]
 async fn named_form_gives_typed_fields() {
+    async_dsl_tests::subscribe_to_everything();
     let r = parallel! { user => fetch_user(3), posts => fetch_posts(3) }.await;
     let (user, posts): (String, Vec<u32>) = (r.user, r.posts);
     assert_eq!(user, "user 3");
@@ -32,6 +33,7 @@ async fn named_form_gives_typed_fields() {
 
 #[tokio::test(start_paused = true)]
 async fn positional_form_gives_a_tuple() {
+    async_dsl_tests::subscribe_to_everything();
     let (a, b, c): (u8, &str, Vec<u32>) =
         parallel!(async { 1u8 }, async { "two" }, fetch_posts(1)).await;
     assert_eq!((a, b, c), (1, "two", vec![1, 10]));
@@ -41,6 +43,7 @@ async fn positional_form_gives_a_tuple() {
 
 #[tokio::test(start_paused = true)]
 async fn every_delimiter_works() {
+    async_dsl_tests::subscribe_to_everything();
     let (a,) = parallel!(async { 1 }).await;
     let (b,) = parallel![async { 2 }].await;
     let c = parallel! { x => async { 3 } }.await.x;
@@ -49,6 +52,7 @@ async fn every_delimiter_works() {
 
 #[tokio::test(start_paused = true)]
 async fn named_value_supports_debug_and_comparison() {
+    async_dsl_tests::subscribe_to_everything();
     let r = parallel! { a => async { 1 }, b => async { "b" } }.await;
     assert_eq!(format!("{r:?}"), r#"Parallel { a: 1, b: "b" }"#);
     assert_eq!(r, r.clone());
@@ -56,6 +60,7 @@ async fn named_value_supports_debug_and_comparison() {
 
 #[tokio::test(start_paused = true)]
 async fn three_100ms_branches_finish_together_at_100ms() {
+    async_dsl_tests::subscribe_to_everything();
     let start = Instant::now();
     let (a, b, c) = parallel!(
         async {
@@ -78,6 +83,7 @@ async fn three_100ms_branches_finish_together_at_100ms() {
 
 #[tokio::test(start_paused = true)]
 async fn branches_may_borrow_locals() {
+    async_dsl_tests::subscribe_to_everything();
     let names = ["ann".to_string(), "bob".to_string()];
     let mut tally = 0;
     let r = parallel! {
@@ -91,6 +97,7 @@ async fn branches_may_borrow_locals() {
 
 #[tokio::test(start_paused = true)]
 async fn nothing_runs_before_the_first_poll() {
+    async_dsl_tests::subscribe_to_everything();
     let log = Log::default();
     let group = parallel!(async { log.push("a ran") }, async { log.push("b ran") });
     sleep_ms(50).await;
@@ -104,6 +111,7 @@ async fn nothing_runs_before_the_first_poll() {
 
 #[tokio::test(start_paused = true)]
 async fn dropping_the_group_drops_every_branch() {
+    async_dsl_tests::subscribe_to_everything();
     let log = Log::default();
     let (g1, g2, g3) = (
         log.guard("pending 1"),
@@ -159,6 +167,7 @@ fn polls(counters: &[Arc<AtomicUsize>; 3]) -> [usize; 3] {
 
 #[tokio::test(start_paused = true)]
 async fn a_small_group_polls_every_unfinished_branch_on_each_wake() {
+    async_dsl_tests::subscribe_to_everything();
     // As `tokio::join!` does: a branch's wake is the task's, and the task's poll polls every
     // branch still running, never a finished one.
     let (idle, busy, late, counters) = three_probes();
@@ -171,6 +180,7 @@ async fn a_small_group_polls_every_unfinished_branch_on_each_wake() {
 
 #[tokio::test(start_paused = true)]
 async fn a_large_group_polls_a_branch_only_when_woken() {
+    async_dsl_tests::subscribe_to_everything();
     // Seventeen branches: one more than a group polls all together.
     let (idle, busy, late, counters) = three_probes();
     let p = || std::future::pending::<()>();
@@ -191,6 +201,7 @@ async fn a_large_group_polls_a_branch_only_when_woken() {
 
 #[tokio::test(start_paused = true)]
 async fn a_panic_in_a_branch_reaches_the_caller() {
+    async_dsl_tests::subscribe_to_everything();
     let group = parallel!(async { 1 }, async { panic!("branch exploded") });
     let payload = std::panic::AssertUnwindSafe(group)
         .catch_unwind()
@@ -201,6 +212,7 @@ async fn a_panic_in_a_branch_reaches_the_caller() {
 
 #[tokio::test(start_paused = true)]
 async fn timeout_drops_every_branch_at_expiry() {
+    async_dsl_tests::subscribe_to_everything();
     let log = Log::default();
     let guard = log.guard("slow");
     let start = Instant::now();
@@ -217,6 +229,7 @@ async fn timeout_drops_every_branch_at_expiry() {
 
 #[tokio::test(start_paused = true)]
 async fn timeout_passes_the_output_through_in_time() {
+    async_dsl_tests::subscribe_to_everything();
     let limit = Duration::from_millis(300);
     let r = parallel! { timeout = limit; a => fetch_user(1), b => fetch_posts(2) }.await;
     let r = r.expect("both finish within 300 ms");
@@ -225,6 +238,7 @@ async fn timeout_passes_the_output_through_in_time() {
 
 #[tokio::test(start_paused = true)]
 async fn expansion_names_do_not_clash_with_the_callers() {
+    async_dsl_tests::subscribe_to_everything();
     // A caller's type named like the expansion's value struct, and locals named like the
     // expansion's own bindings.
     #[derive(Debug, PartialEq)]
@@ -243,6 +257,7 @@ async fn expansion_names_do_not_clash_with_the_callers() {
 
 #[tokio::test(start_paused = true)]
 async fn an_empty_join_is_unit_as_tokio_join_is() {
+    async_dsl_tests::subscribe_to_everything();
     let () = parallel!().await;
     let () = parallel! {}.await;
     let ok: Result<(), std::io::Error> = async_dsl::try_parallel!().await;
@@ -267,6 +282,7 @@ impl std::future::IntoFuture for Doubled {
 
 #[tokio::test(start_paused = true)]
 async fn branches_may_be_any_into_future() {
+    async_dsl_tests::subscribe_to_everything();
     let r = parallel! { a => Doubled(1), b => async { 5 } }.await;
     assert_eq!((r.a, r.b), (2, 5));
     assert_eq!(parallel!(Doubled(2), Doubled(3)).await, (4, 6));

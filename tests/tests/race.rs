@@ -15,6 +15,7 @@ async fn after(ms: u64, value: &'static str) -> &'static str {
 
 #[tokio::test(start_paused = true)]
 async fn the_first_to_finish_wins_and_the_losers_are_dropped_at_once() {
+    async_dsl_tests::subscribe_to_everything();
     let log = Log::default();
     let (g1, g2) = (log.guard("db"), log.guard("replica"));
     let start = Instant::now();
@@ -48,6 +49,7 @@ enum Hit {
 
 #[tokio::test(start_paused = true)]
 async fn branches_of_different_types_map_into_the_callers_enum() {
+    async_dsl_tests::subscribe_to_everything();
     let hit = race! {
         cache => after(30, "stale") => Hit::Cached,
         db => async { sleep_ms(10).await; 42u64 } => Hit::Fresh,
@@ -67,6 +69,7 @@ async fn branches_of_different_types_map_into_the_callers_enum() {
 
 #[tokio::test(start_paused = true)]
 async fn race_with_a_timeout_gives_elapsed_when_nothing_finishes() {
+    async_dsl_tests::subscribe_to_everything();
     let start = Instant::now();
     let r = race! { timeout = "3s"; a => after(5_000, "a"), b => after(4_000, "b") }.await;
     assert_eq!((r, ms_since(start)), (Err(Elapsed::default()), 3_000));
@@ -76,6 +79,7 @@ async fn race_with_a_timeout_gives_elapsed_when_nothing_finishes() {
 
 #[tokio::test(start_paused = true)]
 async fn unbiased_race_is_fair_over_many_rounds() {
+    async_dsl_tests::subscribe_to_everything();
     let mut wins = [0u32; 3];
     for _ in 0..3_000 {
         let winner = race!(async { 0 }, async { 1 }, async { 2 }).await;
@@ -90,6 +94,7 @@ async fn unbiased_race_is_fair_over_many_rounds() {
 
 #[tokio::test(start_paused = true)]
 async fn unbiased_race_is_fair_when_branches_wake_in_the_same_round() {
+    async_dsl_tests::subscribe_to_everything();
     let mut wins = [0u32; 2];
     for _ in 0..2_000 {
         // Both timers fire at the same instant, so both branches are due in one poll.
@@ -104,6 +109,7 @@ async fn unbiased_race_is_fair_when_branches_wake_in_the_same_round() {
 
 #[tokio::test(start_paused = true)]
 async fn a_race_over_a_dynamic_set_is_fair_when_items_wake_in_the_same_round() {
+    async_dsl_tests::subscribe_to_everything();
     let mut wins = [0u32; 2];
     for _ in 0..2_000 {
         let winner = race! { for i in 0..2usize => async move { sleep_ms(10).await; i } }.await;
@@ -119,6 +125,7 @@ async fn a_race_over_a_dynamic_set_is_fair_when_items_wake_in_the_same_round() {
 
 #[tokio::test(start_paused = true)]
 async fn biased_race_polls_in_written_order() {
+    async_dsl_tests::subscribe_to_everything();
     for _ in 0..100 {
         let winner = race!(biased; async { 0 }, async { 1 }, async { 2 }).await;
         assert_eq!(winner, 0);
@@ -127,6 +134,7 @@ async fn biased_race_polls_in_written_order() {
 
 #[tokio::test(start_paused = true)]
 async fn race_over_a_dynamic_set_returns_the_first_or_none() {
+    async_dsl_tests::subscribe_to_everything();
     let first = race! { for ms in [30u64, 10, 20] => async move { sleep_ms(ms).await; ms } }.await;
     assert_eq!(first, Some(10));
     let none = race! { for ms in Vec::<u64>::new() => async move { ms } }.await;
@@ -135,6 +143,7 @@ async fn race_over_a_dynamic_set_returns_the_first_or_none() {
 
 #[tokio::test(start_paused = true)]
 async fn race_ok_skips_early_errors() {
+    async_dsl_tests::subscribe_to_everything();
     let start = Instant::now();
     let r = race_ok! {
         primary => async { sleep_ms(10).await; Err::<&str, _>("primary down") },
@@ -148,6 +157,7 @@ async fn race_ok_skips_early_errors() {
 
 #[tokio::test(start_paused = true)]
 async fn race_ok_returns_every_error_typed_when_all_fail() {
+    async_dsl_tests::subscribe_to_everything();
     let r = race_ok! {
         cache => async { sleep_ms(5).await; Err::<u32, _>("miss") },
         db => async { Err::<u32, _>(std::io::Error::other("down")) },
@@ -165,6 +175,7 @@ async fn race_ok_returns_every_error_typed_when_all_fail() {
 
 #[tokio::test(start_paused = true)]
 async fn race_ok_over_a_dynamic_set_keeps_errors_in_input_order() {
+    async_dsl_tests::subscribe_to_everything();
     let r = race_ok! { for ms in [30u64, 10, 20] => async move {
         sleep_ms(ms).await;
         Err::<(), _>(ms)
@@ -181,6 +192,7 @@ async fn race_ok_over_a_dynamic_set_keeps_errors_in_input_order() {
 
 #[tokio::test(start_paused = true)]
 async fn race_ok_maps_the_ok_value() {
+    async_dsl_tests::subscribe_to_everything();
     let r = race_ok! {
         a => async { Ok::<u8, ()>(1) } => Hit::Fresh_from_u8,
         b => async { sleep_ms(5).await; Ok::<&'static str, ()>("b") } => Hit::Cached,

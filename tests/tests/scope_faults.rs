@@ -10,6 +10,7 @@ use support::{poll_then_drop, settle, sleep_ms};
 /// Issue 9, fault 1: an error seen by a `wait` that is then dropped reaches the next `wait`.
 #[tokio::test(start_paused = true)]
 async fn a_wait_dropped_at_any_poll_loses_no_error() {
+    async_dsl_tests::subscribe_to_everything();
     for polls in 0.. {
         let mut scope: Scope<&str> = Scope::new();
         scope.spawn_named("broken", async { Err("first") });
@@ -44,6 +45,7 @@ async fn a_wait_dropped_at_any_poll_loses_no_error() {
 /// Issue 9, fault 3: `running` counts children that have not finished, not those not joined.
 #[tokio::test(start_paused = true)]
 async fn running_counts_only_children_still_running() {
+    async_dsl_tests::subscribe_to_everything();
     let mut scope: Scope<()> = Scope::new();
     for _ in 0..3 {
         scope.spawn(async { Ok(()) });
@@ -64,6 +66,7 @@ async fn running_counts_only_children_still_running() {
 /// Issue 9, fault 4: a shutdown that times out names every late child, unnamed ones too.
 #[tokio::test(start_paused = true)]
 async fn a_late_shutdown_names_unnamed_children_too() {
+    async_dsl_tests::subscribe_to_everything();
     let mut scope: Scope<()> = Scope::new();
     scope.spawn_named("poller", async {
         sleep_ms(3_600_000).await;
@@ -92,6 +95,7 @@ async fn a_late_shutdown_names_unnamed_children_too() {
 #[test]
 #[should_panic(expected = "`Scope::spawn` needs a Tokio runtime")]
 fn spawn_outside_a_runtime_says_a_runtime_is_needed() {
+    async_dsl_tests::subscribe_to_everything();
     let mut scope: Scope<()> = Scope::new();
     scope.spawn(async { Ok(()) });
 }

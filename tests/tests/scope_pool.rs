@@ -12,6 +12,7 @@ use tokio::time::Instant;
 
 #[tokio::test(start_paused = true)]
 async fn the_first_error_cancels_every_child_and_is_returned_with_its_name() {
+    async_dsl_tests::subscribe_to_everything();
     let log = Log::default();
     let mut scope = Scope::new();
     let token = scope.token();
@@ -50,6 +51,7 @@ async fn the_first_error_cancels_every_child_and_is_returned_with_its_name() {
 
 #[tokio::test(start_paused = true)]
 async fn a_panicking_child_becomes_an_error_that_names_it() {
+    async_dsl_tests::subscribe_to_everything();
     let mut scope: Scope<String> = Scope::new();
     scope.spawn(async { Ok(()) });
     scope.spawn_named("parser", async {
@@ -75,6 +77,7 @@ async fn a_panicking_child_becomes_an_error_that_names_it() {
 
 #[tokio::test(start_paused = true)]
 async fn a_scope_limit_is_never_exceeded_and_all_succeed() {
+    async_dsl_tests::subscribe_to_everything();
     let running = Arc::new(AtomicUsize::new(0));
     let most = Arc::new(AtomicUsize::new(0));
     let mut scope: Scope<()> = Scope::with_limit(3);
@@ -94,6 +97,7 @@ async fn a_scope_limit_is_never_exceeded_and_all_succeed() {
 
 #[tokio::test(start_paused = true)]
 async fn nothing_spawned_outlives_a_dropped_scope() {
+    async_dsl_tests::subscribe_to_everything();
     let before = alive();
     let mut scope: Scope<()> = Scope::new();
     for _ in 0..20 {
@@ -111,6 +115,7 @@ async fn nothing_spawned_outlives_a_dropped_scope() {
 
 #[tokio::test(start_paused = true)]
 async fn graceful_shutdown_waits_for_cooperative_children_and_cuts_the_rest_at_the_deadline() {
+    async_dsl_tests::subscribe_to_everything();
     let mut scope: Scope<()> = Scope::new();
     let token = scope.token();
     for i in 0..3u64 {
@@ -147,6 +152,7 @@ async fn graceful_shutdown_waits_for_cooperative_children_and_cuts_the_rest_at_t
 
 #[tokio::test(start_paused = true)]
 async fn a_pool_runs_jobs_on_a_fixed_number_of_workers_with_a_result_each() {
+    async_dsl_tests::subscribe_to_everything();
     let running = Arc::new(AtomicUsize::new(0));
     let most = Arc::new(AtomicUsize::new(0));
     let pool = Pool::new(3, 100);
@@ -174,6 +180,7 @@ async fn a_pool_runs_jobs_on_a_fixed_number_of_workers_with_a_result_each() {
 
 #[tokio::test(start_paused = true)]
 async fn submit_waits_while_the_queue_is_full() {
+    async_dsl_tests::subscribe_to_everything();
     let pool = Pool::new(1, 1);
     let start = Instant::now();
     let submitted = Arc::new(Mutex::new(Vec::new()));
@@ -189,6 +196,7 @@ async fn submit_waits_while_the_queue_is_full() {
 
 #[tokio::test(start_paused = true)]
 async fn a_panicking_job_does_not_kill_its_worker() {
+    async_dsl_tests::subscribe_to_everything();
     let pool = Pool::new(1, 4);
     let bad = pool.submit(async { panic!("job exploded") }).await.unwrap();
     let good = pool.submit(async { "still working" }).await.unwrap();
@@ -204,6 +212,7 @@ async fn a_panicking_job_does_not_kill_its_worker() {
 
 #[tokio::test(start_paused = true)]
 async fn a_parent_token_reaches_a_scope_and_a_scope_failure_stays_inside() {
+    async_dsl_tests::subscribe_to_everything();
     let server = async_dsl::CancellationToken::new();
 
     // The parent's cancellation reaches the children through the scope's child token.

@@ -32,6 +32,7 @@ impl Rendezvous {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn spawned_branches_run_on_different_worker_threads() {
+    async_dsl_tests::subscribe_to_everything();
     let meet = Rendezvous(Arc::default(), 2);
     let (m1, m2) = (meet.clone(), meet.clone());
     let r = parallel! {
@@ -51,6 +52,7 @@ async fn spawned_branches_run_on_different_worker_threads() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dropping_a_spawned_group_aborts_its_tasks() {
+    async_dsl_tests::subscribe_to_everything();
     let log = Log::default();
     let (started_tx, started_rx) = tokio::sync::oneshot::channel();
     let (dropped_tx, dropped_rx) = tokio::sync::oneshot::channel::<()>();
@@ -80,6 +82,7 @@ async fn dropping_a_spawned_group_aborts_its_tasks() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_panic_in_a_spawned_branch_reaches_the_caller() {
+    async_dsl_tests::subscribe_to_everything();
     let group = parallel!(spawn; async { 1 }, async { panic!("worker exploded") });
     let payload = std::panic::AssertUnwindSafe(group)
         .catch_unwind()
@@ -90,6 +93,7 @@ async fn a_panic_in_a_spawned_branch_reaches_the_caller() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_first_error_aborts_spawned_siblings() {
+    async_dsl_tests::subscribe_to_everything();
     let (dropped_tx, dropped_rx) = tokio::sync::oneshot::channel::<()>();
     let r = try_parallel! {
         spawn;
@@ -105,6 +109,7 @@ async fn the_first_error_aborts_spawned_siblings() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn spawned_fan_out_and_race_work() {
+    async_dsl_tests::subscribe_to_everything();
     let squares = parallel! { spawn; limit = 4; for i in 0..100u64 => async move { i * i } }.await;
     assert_eq!(squares[99], 9_801);
     let winner = race!(spawn; async { std::future::pending::<u8>().await }, async { 7u8 }).await;
@@ -113,6 +118,7 @@ async fn spawned_fan_out_and_race_work() {
 
 #[test]
 fn spawn_outside_a_tokio_runtime_runs_branches_in_place() {
+    async_dsl_tests::subscribe_to_everything();
     let (a, b) = futures::executor::block_on(parallel!(spawn; async { 1 }, async { 2 }));
     assert_eq!((a, b), (1, 2));
 }

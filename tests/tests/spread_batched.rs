@@ -20,6 +20,7 @@ async fn upload(file: u32, start: Instant) -> (u32, u128) {
 
 #[tokio::test(start_paused = true)]
 async fn spread_starts_50_items_200_ms_apart_and_keeps_input_order() {
+    async_dsl_tests::subscribe_to_everything();
     let start = Instant::now();
     let done = upload::spread((0..50).map(|file| (file, start))).await;
     let expected: Vec<(u32, u128)> = (0..50).map(|i| (i, u128::from(i) * 200)).collect();
@@ -33,6 +34,7 @@ async fn send(to: &'static str, body: String, copies: usize) -> String {
 
 #[tokio::test(start_paused = true)]
 async fn spread_takes_tuples_for_multi_argument_functions() {
+    async_dsl_tests::subscribe_to_everything();
     let start = Instant::now();
     let sent = send::spread([("a", "x".to_string(), 2), ("b", "y".to_string(), 1)]).await;
     assert_eq!(sent, ["a:xx", "b:y"]);
@@ -61,6 +63,7 @@ impl Uploader {
 
 #[tokio::test(start_paused = true)]
 async fn spread_on_a_method_adds_a_sibling_method() {
+    async_dsl_tests::subscribe_to_everything();
     let uploader = Uploader { prefix: "bucket" };
     let start = Instant::now();
     let done = uploader
@@ -79,6 +82,7 @@ async fn names(ids: Vec<u32>) -> Vec<String> {
 
 #[tokio::test(start_paused = true)]
 async fn a_hundred_concurrent_callers_make_one_batch_call() {
+    async_dsl_tests::subscribe_to_everything();
     let start = Instant::now();
     let got = join_all((0..100).map(names::one)).await;
     assert!(
@@ -101,6 +105,7 @@ async fn small(ids: Vec<u32>) -> Vec<u32> {
 
 #[tokio::test(start_paused = true)]
 async fn max_splits_batches_and_full_ones_do_not_wait_for_the_window() {
+    async_dsl_tests::subscribe_to_everything();
     let start = Instant::now();
     let got = join_all((0..25).map(small::one)).await;
     assert_eq!(got[24], Ok(48));
@@ -131,12 +136,14 @@ async fn evens(ids: Vec<u32>) -> Result<HashMap<u32, &'static str>, String> {
 
 #[tokio::test(start_paused = true)]
 async fn a_key_missing_from_the_batch_is_an_error_for_its_caller_alone() {
+    async_dsl_tests::subscribe_to_everything();
     let got = join_all([2, 3, 4].map(evens::one)).await;
     assert_eq!(got, [Ok("even"), Err(BatchError::Missing), Ok("even")]);
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_failed_batch_reaches_every_caller_in_it() {
+    async_dsl_tests::subscribe_to_everything();
     let got = join_all([2, 666, 4].map(lookup::one)).await;
     for result in got {
         match result {
@@ -154,6 +161,7 @@ async fn doubled(ids: Vec<u32>) -> Vec<u32> {
 
 #[tokio::test(start_paused = true)]
 async fn a_caller_that_gives_up_does_not_cancel_the_batch_for_the_others() {
+    async_dsl_tests::subscribe_to_everything();
     let mut quitter = Box::pin(doubled::one(4));
     assert!(futures::poll!(quitter.as_mut()).is_pending());
     let stayer = doubled::one(5);
@@ -165,6 +173,7 @@ async fn a_caller_that_gives_up_does_not_cancel_the_batch_for_the_others() {
 /// than `'static`.
 #[tokio::test(start_paused = true)]
 async fn a_batcher_works_from_an_arc_and_from_a_struct_field() {
+    async_dsl_tests::subscribe_to_everything();
     use async_dsl::{Batcher, batch::Values};
     use std::convert::Infallible;
     use std::sync::Arc;

@@ -12,6 +12,7 @@ use support::settle;
 /// the worker: later jobs still run.
 #[tokio::test(start_paused = true)]
 async fn a_worker_survives_an_output_that_panics_when_dropped() {
+    async_dsl_tests::subscribe_to_everything();
     struct Explodes;
     impl Drop for Explodes {
         fn drop(&mut self) {
@@ -33,6 +34,7 @@ async fn a_worker_survives_an_output_that_panics_when_dropped() {
 /// Issue 9, fault 11: a queue or limit of `usize::MAX` means unbounded, and 0 means 1.
 #[tokio::test(start_paused = true)]
 async fn maximal_and_zero_sizes_mean_unbounded_and_one() {
+    async_dsl_tests::subscribe_to_everything();
     let pool = Pool::new(0, usize::MAX);
     let job = pool.submit(async { "ran" }).await.expect("open");
     assert_eq!(job.await, Ok("ran"));
@@ -57,6 +59,7 @@ async fn maximal_and_zero_sizes_mean_unbounded_and_one() {
 /// other tasks of its thread, and still stops.
 #[tokio::test(flavor = "current_thread")]
 async fn repeat_with_a_zero_interval_yields_between_runs() {
+    async_dsl_tests::subscribe_to_everything();
     use std::sync::Arc;
     use std::sync::atomic::{AtomicU64, Ordering};
     let runs = Arc::new(AtomicU64::new(0));

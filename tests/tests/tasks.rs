@@ -13,6 +13,7 @@ use tokio::time::Instant;
 
 #[tokio::test(start_paused = true)]
 async fn a_dropped_task_is_aborted_and_a_detached_one_runs_on() {
+    async_dsl_tests::subscribe_to_everything();
     let before = alive();
     let (dropped_tx, dropped_rx) = oneshot::channel::<()>();
     let task = Task::spawn(async move {
@@ -42,6 +43,7 @@ async fn a_dropped_task_is_aborted_and_a_detached_one_runs_on() {
 
 #[tokio::test(start_paused = true)]
 async fn panics_become_values_and_then_receives_them() {
+    async_dsl_tests::subscribe_to_everything();
     let failed = Task::spawn(async {
         sleep_ms(5).await;
         panic!("parse error at line 3");
@@ -55,6 +57,7 @@ async fn panics_become_values_and_then_receives_them() {
 
 #[tokio::test(start_paused = true)]
 async fn timeout_aborts_the_task_and_cancel_stops_it() {
+    async_dsl_tests::subscribe_to_everything();
     let start = Instant::now();
     let slow = Task::spawn(async { sleep_ms(10_000).await });
     assert_eq!(
@@ -80,6 +83,7 @@ async fn timeout_aborts_the_task_and_cancel_stops_it() {
 
 #[tokio::test(start_paused = true)]
 async fn go_hands_a_panic_to_the_handler_with_the_task_name() {
+    async_dsl_tests::subscribe_to_everything();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let log = Arc::clone(&seen);
     set_panic_handler(move |name, payload| {
@@ -96,6 +100,7 @@ async fn go_hands_a_panic_to_the_handler_with_the_task_name() {
 
 #[tokio::test(start_paused = true)]
 async fn repeat_runs_on_its_interval_and_stop_waits_for_the_run_in_progress() {
+    async_dsl_tests::subscribe_to_everything();
     let start = Instant::now();
     let runs = Arc::new(Mutex::new(Vec::new()));
     let log = Arc::clone(&runs);
@@ -119,6 +124,7 @@ async fn repeat_runs_on_its_interval_and_stop_waits_for_the_run_in_progress() {
 
 #[tokio::test(start_paused = true)]
 async fn repeat_makes_up_missed_ticks_with_one_run_then_keeps_the_grid() {
+    async_dsl_tests::subscribe_to_everything();
     let start = Instant::now();
     let starts = Arc::new(Mutex::new(Vec::new()));
     let log = Arc::clone(&starts);
@@ -140,6 +146,7 @@ async fn repeat_makes_up_missed_ticks_with_one_run_then_keeps_the_grid() {
 
 #[tokio::test(start_paused = true)]
 async fn a_panicking_run_ends_the_job_with_an_error() {
+    async_dsl_tests::subscribe_to_everything();
     let job = repeat(Duration::from_millis(10), || async {
         panic!("job exploded")
     });
@@ -153,6 +160,7 @@ async fn a_panicking_run_ends_the_job_with_an_error() {
 
 #[tokio::test(start_paused = true)]
 async fn partition_splits_evenly_runs_chunks_at_once_and_keeps_order() {
+    async_dsl_tests::subscribe_to_everything();
     let start = Instant::now();
     let out = partition((1..=10).collect::<Vec<u32>>(), 3, |chunk| async move {
         sleep_ms(100).await;
@@ -170,6 +178,7 @@ async fn partition_splits_evenly_runs_chunks_at_once_and_keeps_order() {
 /// Dropped after each of its polls in turn, `partition` drops every chunk, finished or not.
 #[tokio::test(start_paused = true)]
 async fn a_dropped_partition_drops_every_chunk() {
+    async_dsl_tests::subscribe_to_everything();
     for polls in 0..4 {
         let log = support::Log::default();
         let chunks = partition((0..3u64).collect(), 3, |chunk: Vec<u64>| {
@@ -196,6 +205,7 @@ async fn a_dropped_partition_drops_every_chunk() {
 
 #[test]
 fn a_task_whose_runtime_shut_down_is_cancelled() {
+    async_dsl_tests::subscribe_to_everything();
     // The doc of `TaskError::Cancelled` names this case: stopped by something other than its
     // handle. The handle outlives the runtime that ran the task and is awaited on another.
     let doomed = tokio::runtime::Builder::new_current_thread()
@@ -215,6 +225,7 @@ fn a_task_whose_runtime_shut_down_is_cancelled() {
 
 #[tokio::test(start_paused = true)]
 async fn a_timed_out_task_is_timed_out_not_cancelled() {
+    async_dsl_tests::subscribe_to_everything();
     let slow = Task::spawn(sleep_ms(10_000)).timeout(Duration::from_secs(1));
     assert_eq!(slow.await, Err(TaskError::TimedOut));
 }

@@ -22,6 +22,7 @@ async fn five_a_second(start: Instant, log: Rc<RefCell<Vec<u128>>>) {
 
 #[tokio::test(start_paused = true)]
 async fn rate_5_starts_ten_callers_200_ms_apart() {
+    async_dsl_tests::subscribe_to_everything();
     let (start, log) = (Instant::now(), starts());
     join_all((0..10).map(|_| five_a_second(start, Rc::clone(&log)))).await;
     assert_eq!(*log.borrow(), (0..10).map(|i| i * 200).collect::<Vec<_>>());
@@ -34,6 +35,7 @@ async fn bursty(start: Instant, log: Rc<RefCell<Vec<u128>>>) {
 
 #[tokio::test(start_paused = true)]
 async fn burst_3_lets_three_start_at_once() {
+    async_dsl_tests::subscribe_to_everything();
     let (start, log) = (Instant::now(), starts());
     join_all((0..6).map(|_| bursty(start, Rc::clone(&log)))).await;
     assert_eq!(*log.borrow(), [0, 0, 0, 200, 400, 600]);
@@ -46,6 +48,7 @@ async fn two_a_minute(start: Instant, log: Rc<RefCell<Vec<u128>>>) {
 
 #[tokio::test(start_paused = true)]
 async fn per_sets_the_window() {
+    async_dsl_tests::subscribe_to_everything();
     let (start, log) = (Instant::now(), starts());
     join_all((0..3).map(|_| two_a_minute(start, Rc::clone(&log)))).await;
     assert_eq!(*log.borrow(), [0, 30_000, 60_000]);
@@ -66,6 +69,7 @@ async fn two_at_a_time(ms: u64) {
 
 #[tokio::test(start_paused = true)]
 async fn concurrency_2_never_has_more_than_two_in_flight() {
+    async_dsl_tests::subscribe_to_everything();
     let start = Instant::now();
     join_all((0..10).map(|i| two_at_a_time(50 + (i * 7) % 30))).await;
     assert_eq!(MOST.get(), 2);
@@ -82,6 +86,7 @@ async fn in_order(n: usize, log: Rc<RefCell<Vec<usize>>>) {
 
 #[tokio::test(start_paused = true)]
 async fn a_thousand_callers_start_in_arrival_order() {
+    async_dsl_tests::subscribe_to_everything();
     let log = Rc::default();
     join_all((0..1_000).map(|n| in_order(n, Rc::clone(&log)))).await;
     assert_eq!(*log.borrow(), (0..1_000).collect::<Vec<_>>());
@@ -94,6 +99,7 @@ async fn droppable(start: Instant, log: Rc<RefCell<Vec<u128>>>) {
 
 #[tokio::test(start_paused = true)]
 async fn a_dropped_waiter_frees_its_place_at_once() {
+    async_dsl_tests::subscribe_to_everything();
     let (start, log) = (Instant::now(), starts());
     droppable(start, Rc::clone(&log)).await; // at 0: the next slot is at 200
     let mut impatient = Box::pin(droppable(start, Rc::clone(&log)));
@@ -123,6 +129,7 @@ async fn per_tenant(
 
 #[tokio::test(start_paused = true)]
 async fn two_keys_do_not_slow_each_other() {
+    async_dsl_tests::subscribe_to_everything();
     let start = Instant::now();
     let log = Rc::default();
     join_all(["a", "b", "a", "b"].map(|t| per_tenant(t, start, Rc::clone(&log)))).await;
@@ -144,6 +151,7 @@ impl Client {
 
 #[tokio::test(start_paused = true)]
 async fn a_methods_limiter_is_shared_by_all_its_callers() {
+    async_dsl_tests::subscribe_to_everything();
     let (a, b) = (Client { name: "a" }, Client { name: "b" });
     let start = Instant::now();
     let log = Rc::default();
@@ -157,6 +165,7 @@ async fn a_methods_limiter_is_shared_by_all_its_callers() {
 
 #[tokio::test(start_paused = true)]
 async fn the_throttle_works_without_the_attribute() {
+    async_dsl_tests::subscribe_to_everything();
     use async_dsl::Throttle;
     use std::num::NonZeroU32;
     let limit = Throttle::new(NonZeroU32::new(4).unwrap(), Duration::from_secs(1));
@@ -171,6 +180,7 @@ async fn the_throttle_works_without_the_attribute() {
 
 #[tokio::test(start_paused = true)]
 async fn a_keyed_throttle_forgets_idle_keys() {
+    async_dsl_tests::subscribe_to_everything();
     use async_dsl::{KeyedThrottle, Throttle};
     use std::num::NonZeroU32;
     let keyed = KeyedThrottle::new(|| {
@@ -210,6 +220,7 @@ async fn holds(_unused: Guard, (a, b): (u32, u32), mut n: u32, _: Guard) -> u32 
 
 #[tokio::test(start_paused = true)]
 async fn arguments_live_until_the_call_ends_as_in_an_async_fn() {
+    async_dsl_tests::subscribe_to_everything();
     let log = Rc::new(RefCell::new(Vec::new()));
     let call = holds(
         Guard("unused", Rc::clone(&log)),
@@ -243,6 +254,7 @@ async fn keyed_lazily(id: u32) -> u32 {
 
 #[tokio::test(start_paused = true)]
 async fn the_key_expression_runs_on_the_first_poll_not_at_the_call() {
+    async_dsl_tests::subscribe_to_everything();
     use std::sync::atomic::Ordering::SeqCst;
     let call = keyed_lazily(7);
     assert_eq!(KEY_READS.load(SeqCst), 0, "an unpolled call runs nothing");

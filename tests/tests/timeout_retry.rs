@@ -36,6 +36,7 @@ async fn infallible(ms: u64) -> u64 {
 
 #[tokio::test(start_paused = true)]
 async fn timeout_keeps_a_result_type_and_converts_elapsed() {
+    async_dsl_tests::subscribe_to_everything();
     assert_eq!(fallible(50).await, Ok(50));
     let start = Instant::now();
     assert_eq!(fallible(500).await, Err(AppError::TimedOut));
@@ -44,6 +45,7 @@ async fn timeout_keeps_a_result_type_and_converts_elapsed() {
 
 #[tokio::test(start_paused = true)]
 async fn timeout_turns_any_other_output_into_a_result() {
+    async_dsl_tests::subscribe_to_everything();
     let ok: Result<u64, Elapsed> = infallible(1_000).await;
     assert_eq!(ok, Ok(1_000));
     assert_eq!(infallible(2_000).await, Err(Elapsed::default()));
@@ -59,6 +61,7 @@ async fn elapsed_is_the_error(ms: u64) -> Result<u64, Elapsed> {
 
 #[tokio::test(start_paused = true)]
 async fn timeout_with_elapsed_as_the_error_type_returns_it() {
+    async_dsl_tests::subscribe_to_everything();
     assert_eq!(elapsed_is_the_error(50).await, Ok(50));
     assert_eq!(elapsed_is_the_error(500).await, Err(Elapsed::default()));
 }
@@ -81,6 +84,7 @@ async fn always_busy(start: Instant) -> Result<(), AppError> {
 
 #[tokio::test(start_paused = true)]
 async fn retry_makes_at_most_times_plus_one_attempts_and_returns_the_last_error() {
+    async_dsl_tests::subscribe_to_everything();
     let start = Instant::now();
     assert_eq!(always_busy(start).await, Err(AppError::Busy(4)));
     let at = ATTEMPTS.take();
@@ -103,6 +107,7 @@ async fn capped(start: Instant) -> Result<(), AppError> {
 
 #[tokio::test(start_paused = true)]
 async fn retry_waits_stay_within_the_upper_bound_and_vary() {
+    async_dsl_tests::subscribe_to_everything();
     let start = Instant::now();
     let _ = capped(start).await;
     let at = ATTEMPTS.take();
@@ -131,6 +136,7 @@ async fn busy_then_fatal(start: Instant) -> Result<(), AppError> {
 
 #[tokio::test(start_paused = true)]
 async fn retry_when_picks_which_errors_are_retried() {
+    async_dsl_tests::subscribe_to_everything();
     let start = Instant::now();
     assert_eq!(busy_then_fatal(start).await, Err(AppError::Fatal));
     assert_eq!(ATTEMPTS.take(), [0, 10], "busy was retried, fatal was not");
@@ -144,6 +150,7 @@ async fn bounded_retries(start: Instant) -> Result<(), AppError> {
 
 #[tokio::test(start_paused = true)]
 async fn stacked_attributes_apply_top_outermost() {
+    async_dsl_tests::subscribe_to_everything();
     let start = Instant::now();
     // The timeout wraps every attempt: at 0, 300, 600 and 900 ms, then it expires at 1 s.
     assert_eq!(bounded_retries(start).await, Err(AppError::TimedOut));
@@ -159,6 +166,7 @@ async fn throttled_attempts(start: Instant) -> Result<(), AppError> {
 
 #[tokio::test(start_paused = true)]
 async fn each_retried_attempt_waits_its_turn_at_an_inner_throttle() {
+    async_dsl_tests::subscribe_to_everything();
     let start = Instant::now();
     let _ = throttled_attempts(start).await;
     assert_eq!(ATTEMPTS.take(), [0, 500, 1_000]);
@@ -204,6 +212,7 @@ async fn describe<T: std::fmt::Debug>(
 
 #[tokio::test(start_paused = true)]
 async fn attributes_keep_methods_generics_borrowed_and_impl_trait_arguments() {
+    async_dsl_tests::subscribe_to_everything();
     let mut account = Account {
         balance: Cell::new(5),
         log: Vec::new(),
@@ -221,6 +230,7 @@ async fn attributes_keep_methods_generics_borrowed_and_impl_trait_arguments() {
 
 #[tokio::test(start_paused = true)]
 async fn retry_backoff_works_without_the_attribute() {
+    async_dsl_tests::subscribe_to_everything();
     let mut backoff =
         async_dsl::Backoff::new(1, Duration::from_millis(5), Duration::from_millis(5));
     assert_eq!(backoff.next(&(), |_| true), Some(Duration::from_millis(5)));
@@ -237,6 +247,7 @@ async fn never_answers() -> u32 {
 /// deadline fires at all, so nothing about its precision is asserted.
 #[test]
 fn timeouts_fire_outside_a_tokio_runtime() {
+    async_dsl_tests::subscribe_to_everything();
     let raced = futures::executor::block_on(async_dsl::race! {
         timeout = "10ms";
         never => std::future::pending::<u32>(),

@@ -25,6 +25,7 @@ impl From<&'static str> for AppError {
 
 #[tokio::test(start_paused = true)]
 async fn ok_values_come_back_typed() {
+    async_dsl_tests::subscribe_to_everything();
     let r = try_parallel! {
         id => async { Ok::<u32, AppError>(7) },
         name => async { Ok::<_, AppError>("seven".to_string()) },
@@ -44,6 +45,7 @@ async fn ok_values_come_back_typed() {
 
 #[tokio::test(start_paused = true)]
 async fn the_first_error_drops_the_siblings_before_the_group_resolves() {
+    async_dsl_tests::subscribe_to_everything();
     let log = Log::default();
     let guard = log.guard("sibling");
     let start = Instant::now();
@@ -69,6 +71,7 @@ async fn the_first_error_drops_the_siblings_before_the_group_resolves() {
 
 #[tokio::test(start_paused = true)]
 async fn branch_errors_convert_into_the_first_branchs_error_type() {
+    async_dsl_tests::subscribe_to_everything();
     let r = try_parallel! {
         a => async { Ok::<u32, AppError>(1) },
         b => async { "x".parse::<u32>() },
@@ -82,6 +85,7 @@ async fn branch_errors_convert_into_the_first_branchs_error_type() {
 
 #[tokio::test(start_paused = true)]
 async fn the_error_option_names_the_group_error_type() {
+    async_dsl_tests::subscribe_to_everything();
     let r = try_parallel! {
         error = AppError;
         a => async { "12".parse::<u32>() },
@@ -93,6 +97,7 @@ async fn the_error_option_names_the_group_error_type() {
 
 #[tokio::test(start_paused = true)]
 async fn the_for_form_stops_pulling_and_drops_the_rest_at_the_first_error() {
+    async_dsl_tests::subscribe_to_everything();
     let log = Log::default();
     let pulled = std::cell::Cell::new(0);
     let input = (0..).inspect(|_| pulled.set(pulled.get() + 1));
@@ -124,6 +129,7 @@ async fn the_for_form_stops_pulling_and_drops_the_rest_at_the_first_error() {
 
 #[tokio::test(start_paused = true)]
 async fn the_for_form_keeps_ok_values_in_input_order() {
+    async_dsl_tests::subscribe_to_everything();
     let r = try_parallel! { limit = 3; for ms in [30u64, 10, 20, 5] => async move {
         sleep_ms(ms).await;
         Ok::<_, AppError>(ms)
@@ -134,6 +140,7 @@ async fn the_for_form_keeps_ok_values_in_input_order() {
 
 #[tokio::test(start_paused = true)]
 async fn the_for_form_converts_errors_with_the_error_option() {
+    async_dsl_tests::subscribe_to_everything();
     let r = try_parallel! { error = AppError; for s in ["1", "2", "z"] => async move { s.parse::<u8>() } }.await;
     assert_eq!(
         r.unwrap_err(),

@@ -40,6 +40,7 @@ async fn caught<F: std::future::Future>(future: F) -> String {
 
 #[tokio::test(start_paused = true)]
 async fn a_panicking_key_expression_reaches_the_caller_and_the_throttle_goes_on() {
+    async_dsl_tests::subscribe_to_everything();
     assert_eq!(caught(per_tenant(13)).await, "bad key");
     assert_eq!(per_tenant(4).await, 4);
     PANIC_KEY.store(false, Ordering::SeqCst);
@@ -48,11 +49,13 @@ async fn a_panicking_key_expression_reaches_the_caller_and_the_throttle_goes_on(
 
 #[tokio::test(start_paused = true)]
 async fn a_panicking_retry_predicate_reaches_the_caller() {
+    async_dsl_tests::subscribe_to_everything();
     assert_eq!(caught(failing()).await, "bad predicate");
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_panicking_map_closure_or_progress_callback_reaches_the_caller() {
+    async_dsl_tests::subscribe_to_everything();
     let map = async_dsl::map(0..4, |n| {
         assert!(n != 2, "bad item");
         async move { n }
@@ -66,6 +69,7 @@ async fn a_panicking_map_closure_or_progress_callback_reaches_the_caller() {
 
 #[tokio::test(start_paused = true)]
 async fn a_loser_whose_drop_panics_reaches_the_caller_of_the_race() {
+    async_dsl_tests::subscribe_to_everything();
     struct Explodes;
     impl Drop for Explodes {
         fn drop(&mut self) {
@@ -83,6 +87,7 @@ async fn a_loser_whose_drop_panics_reaches_the_caller_of_the_race() {
 
 #[tokio::test(start_paused = true)]
 async fn a_panicking_batch_call_is_lost_for_its_callers_and_the_batcher_goes_on() {
+    async_dsl_tests::subscribe_to_everything();
     let batcher = Batcher::new(2, Duration::from_millis(1), |keys: Vec<u32>| async move {
         assert!(!keys.contains(&0), "bad batch");
         Ok::<_, std::convert::Infallible>(Values::ByPosition(keys))

@@ -92,6 +92,8 @@ impl Waker {
 /// Runs `body` on its own thread and fails if it does not finish within a minute (a missed
 /// wake parks its executor forever).
 fn within_deadline(name: &str, body: impl FnOnce() + Send + 'static) {
+    // With the `tracing` feature, every group and branch makes its spans, on every thread.
+    async_dsl_tests::subscribe_to_everything();
     let (finished, wait) = mpsc::channel();
     std::thread::spawn(move || {
         body();
