@@ -130,6 +130,30 @@ pin_project! {
     }
 }
 
+impl<F: Future> Stage<F> {
+    /// Polls the future; once it is ready, drops it and returns its output. `None` if it
+    /// had completed already.
+    #[inline]
+    fn poll_to_end(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Option<Poll<F::Output>> {
+        let output = match self.as_mut().project() {
+            StageProj::Running { future } => match future.poll(cx) {
+                Poll::Pending => return Some(Poll::Pending),
+                Poll::Ready(output) => output,
+            },
+            StageProj::Done => return None,
+        };
+        self.set(Stage::Done);
+        Some(Poll::Ready(output))
+    }
+}
+
+/// A branch is polled once more after it completed: never by the library's groups.
+#[cold]
+#[inline(never)]
+fn branch_polled_again() -> ! {
+    panic!("a group's branch was polled after it completed")
+}
+
 /// Whether any subscriber may want the library's spans (all are at `INFO`): one load. With
 /// none, a group or branch makes, enters, records and tallies nothing.
 #[inline]
@@ -215,17 +239,26 @@ pin_project! {
     }
 
     impl<F, K, L> PinnedDrop for Branch<F, K, L> {
+        // Kept small, the unfinished case out of line: a finished branch's drop is inlined
+        // into its group's.
         fn drop(this: Pin<&mut Self>) {
-            let mut this = this.project();
-            if matches!(*this.stage, Stage::Running { .. }) {
-                if active() {
-                    note(|tally| tally.cancelled += 1);
-                }
-                let _entered = this.span.as_ref().map(Span::enter);
-                this.stage.set(Stage::Done);
+            if matches!(this.stage, Stage::Running { .. }) {
+                let this = this.project();
+                dropped_unfinished(this.stage, this.span.as_ref());
             }
         }
     }
+}
+
+/// A branch dropped before it finished: it counts as cancelled, and its future is dropped
+/// in its span.
+#[inline(never)]
+fn dropped_unfinished<F>(mut stage: Pin<&mut Stage<F>>, span: Option<&Span>) {
+    if active() {
+        note(|tally| tally.cancelled += 1);
+    }
+    let _entered = span.map(Span::enter);
+    stage.set(Stage::Done);
 }
 
 impl<F, K, L: Copy + Into<Name>> core::fmt::Debug for Branch<F, K, L> {
@@ -264,6 +297,27 @@ where
 
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        // With no subscriber, the branch as it is: this path stays small enough for the
+        // group's poll to inline it, as it inlines an untraced branch.
+        if self.span.is_none() && !active() {
+            return match self.project().stage.poll_to_end(cx) {
+                Some(poll) => poll,
+                None => branch_polled_again(),
+            };
+        }
+        self.poll_traced(cx)
+    }
+}
+
+impl<F, K, L> Branch<F, K, L>
+where
+    F: Future,
+    K: Outcome<F::Output>,
+    L: Copy + Into<Name>,
+{
+    /// A poll with a subscriber: in the branch's span, and reporting what decided.
+    #[inline(never)]
+    fn poll_traced(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let mut this = self.project();
         let name = (*this.name).into();
         let span = made(this.span, || branch_span(name));
@@ -273,7 +327,7 @@ where
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(output) => output,
             },
-            StageProj::Done => panic!("a group's branch was polled after it completed"),
+            StageProj::Done => branch_polled_again(),
         };
         this.stage.set(Stage::Done);
         drop(entered);
@@ -355,6 +409,22 @@ impl<G: Future> Future for Traced<G> {
 
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<G::Output> {
+        // With no subscriber, the group as it is (see `Branch::poll`).
+        if self.span.is_none() && !active() {
+            let kind = self.site.kind;
+            return match self.project().stage.poll_to_end(cx) {
+                Some(poll) => poll,
+                None => group_polled_again(kind),
+            };
+        }
+        self.poll_traced(cx)
+    }
+}
+
+impl<G: Future> Traced<G> {
+    /// A poll with a subscriber: in the group's span, recording what decided it.
+    #[inline(never)]
+    fn poll_traced(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<G::Output> {
         let mut this = self.project();
         let site = *this.site;
         let span = made(this.span, || group_span(site));
@@ -367,10 +437,7 @@ impl<G: Future> Future for Traced<G> {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(output) => output,
             },
-            StageProj::Done => panic!(
-                "a {} future was polled after it completed; a group resolves once",
-                site.kind.macros()
-            ),
+            StageProj::Done => group_polled_again(site.kind),
         };
         // The group's leftovers go inside its tally, whether the group dropped them already
         // or not.
@@ -383,6 +450,17 @@ impl<G: Future> Future for Traced<G> {
         }
         Poll::Ready(output)
     }
+}
+
+/// A group is polled once more after it resolved: it panics, in the words it uses without
+/// the feature.
+#[cold]
+#[inline(never)]
+fn group_polled_again(kind: Kind) -> ! {
+    panic!(
+        "a {} future was polled after it completed; a group resolves once",
+        kind.macros()
+    )
 }
 
 /// The span of a group, a child of the current span.
