@@ -1,4 +1,6 @@
-//! A `redis-server` of the tests' own, on a free loopback port, stopped when dropped.
+//! A `redis-server` of the tests' own, on a free loopback port, stopped when dropped, and
+//! when the test process ends without dropping it (a server kept in a `static`, or a
+//! process that was killed).
 
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
@@ -9,6 +11,9 @@ use std::time::{Duration, Instant};
 pub struct RedisServer {
     port: u16,
     child: Option<Child>,
+    /// A shell that kills the server once its stdin, a pipe from this process, closes:
+    /// when this process exits, however it exits.
+    watchdog: Option<Child>,
 }
 
 impl RedisServer {
@@ -20,7 +25,11 @@ impl RedisServer {
     /// seconds.
     pub fn start() -> Option<RedisServer> {
         let port = free_port();
-        let mut server = RedisServer { port, child: None };
+        let mut server = RedisServer {
+            port,
+            child: None,
+            watchdog: None,
+        };
         if !server.spawn() {
             assert!(
                 std::env::var("CI").as_deref() != Ok("true"),
@@ -48,6 +57,11 @@ impl RedisServer {
                 .status();
             let _ = child.kill();
             let _ = child.wait();
+        }
+        if let Some(mut watchdog) = self.watchdog.take() {
+            // Its stdin closes here: it sends its kill to a server already gone, and exits.
+            drop(watchdog.stdin.take());
+            let _ = watchdog.wait();
         }
     }
 
@@ -107,6 +121,17 @@ impl RedisServer {
             .stderr(Stdio::null())
             .spawn();
         let Ok(child) = child else { return false };
+        self.watchdog = Command::new("sh")
+            .args([
+                "-c",
+                "cat >/dev/null; kill -9 \"$0\" 2>/dev/null",
+                &child.id().to_string(),
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok();
         self.child = Some(child);
         let deadline = Instant::now() + Duration::from_secs(10);
         while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
