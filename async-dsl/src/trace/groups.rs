@@ -11,6 +11,11 @@
 //! were dropped unfinished) is learned from its branches through a tally of the thread:
 //! every branch of a group is polled and dropped inside the group's poll, and each poll of a
 //! group opens a fresh tally and restores the one outside it, so nested groups keep apart.
+//!
+//! With no subscriber interested at `INFO` (one load of the level), a group or branch makes,
+//! enters and tallies nothing: its poll and its drop take small paths of their own, which
+//! the group's poll inlines as it inlines an untraced branch; the traced paths are out of
+//! line.
 
 use core::cell::Cell;
 use core::future::Future;
@@ -322,14 +327,12 @@ where
         let name = (*this.name).into();
         let span = made(this.span, || branch_span(name));
         let entered = span.map(Span::enter);
-        let output = match this.stage.as_mut().project() {
-            StageProj::Running { future } => match future.poll(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(output) => output,
-            },
-            StageProj::Done => branch_polled_again(),
+        // Finished, the future is dropped inside the span.
+        let output = match this.stage.as_mut().poll_to_end(cx) {
+            Some(Poll::Ready(output)) => output,
+            Some(Poll::Pending) => return Poll::Pending,
+            None => branch_polled_again(),
         };
-        this.stage.set(Stage::Done);
         drop(entered);
         if K::decides(&output) && active() {
             note(|tally| tally.decided = Some(name));
@@ -432,16 +435,13 @@ impl<G: Future> Traced<G> {
         // A group whose span a subscriber declined still keeps its branches' reports from
         // the group around it.
         let scope = active().then(Scope::open);
-        let output = match this.stage.as_mut().project() {
-            StageProj::Running { future } => match future.poll(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(output) => output,
-            },
-            StageProj::Done => group_polled_again(site.kind),
+        // Finished, the group is dropped inside its span and its tally: its leftovers count,
+        // whether it dropped them already or not.
+        let output = match this.stage.as_mut().poll_to_end(cx) {
+            Some(Poll::Ready(output)) => output,
+            Some(Poll::Pending) => return Poll::Pending,
+            None => group_polled_again(site.kind),
         };
-        // The group's leftovers go inside its tally, whether the group dropped them already
-        // or not.
-        this.stage.set(Stage::Done);
         if let (Some(span), Some(scope)) = (span, scope) {
             let tally = scope.tally();
             drop(scope);
