@@ -671,6 +671,33 @@ mod with_the_feature {
         n
     }
 
+    #[throttled(rate = 1, key = tenant)]
+    async fn per_tenant(tenant: u32, n: u32) -> u32 {
+        tenant * 10 + n
+    }
+
+    /// A keyed throttle's waits are events too: each key waits for its own turns.
+    #[tokio::test(start_paused = true)]
+    async fn a_keyed_throttled_call_that_waited_says_so() {
+        let (recorder, _guard) = record();
+        let out = parallel!(per_tenant(1, 1), per_tenant(2, 1), per_tenant(1, 2)).await;
+        assert_eq!(out, (11, 21, 12));
+        let waits = recorder.events_saying("throttled call waited");
+        assert_eq!(
+            waits.len(),
+            1,
+            "only tenant 1's second call waits: {waits:#?}"
+        );
+        assert_eq!(
+            (
+                waits[0].fields["function"].as_str(),
+                waits[0].fields["waited"].as_str(),
+                waits[0].fields["place"].as_str()
+            ),
+            ("tracing::with_the_feature::per_tenant", "1s", "1")
+        );
+    }
+
     #[tokio::test(start_paused = true)]
     async fn a_throttled_call_that_waited_says_how_long_and_its_place() {
         let (recorder, _guard) = record();
