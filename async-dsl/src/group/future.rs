@@ -233,7 +233,7 @@ where
 /// A group is a future: polled again after it resolved, it panics, as `tokio::join!`'s do.
 #[cold]
 #[inline(never)]
-pub(super) fn polled_after_completion(macros: &str) -> ! {
+pub(crate) fn polled_after_completion(macros: &str) -> ! {
     panic!("a {macros} future was polled after it completed; a group resolves once")
 }
 

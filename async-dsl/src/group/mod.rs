@@ -14,6 +14,8 @@ mod list;
 mod slot;
 
 pub use direct::{Direct, SMALL};
+#[cfg(feature = "tracing")]
+pub(crate) use future::polled_after_completion;
 pub use future::{Biased, Fair, Group, InOrder, Order};
 pub use list::{
     Cons, Nil, Poller, RaceOkTail, RaceTail, SameAs, SameOk, Slots, race_cons, race_ok_cons,

@@ -29,7 +29,7 @@ use tracing::field::Empty;
 
 use crate::fan_out::collect::Collect;
 use crate::fan_out::{FanOut, IntoSource};
-use crate::group::IsResult;
+use crate::group::{Fair, InOrder, IsResult, Order, polled_after_completion};
 
 /// The macro behind a group: its span's name, and what the span records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,12 +45,12 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// The macros a group's panic names: the same words as without the feature, so a panic
-    /// message does not change with it.
+    /// The macros a group's panic names: the words of the untraced group's, so a panic
+    /// message does not change with the feature.
     fn macros(self) -> &'static str {
         match self {
-            Kind::Parallel | Kind::TryParallel => "`parallel!` or `try_parallel!`",
-            Kind::Race | Kind::RaceOk => "`race!` or `race_ok!`",
+            Kind::Parallel | Kind::TryParallel => <InOrder as Order>::MACROS,
+            Kind::Race | Kind::RaceOk => <Fair as Order>::MACROS,
         }
     }
 }
@@ -452,55 +452,40 @@ impl<G: Future> Traced<G> {
     }
 }
 
-/// A group is polled once more after it resolved: it panics, in the words it uses without
-/// the feature.
+/// A group is polled once more after it resolved: it panics as the untraced group does.
 #[cold]
 #[inline(never)]
 fn group_polled_again(kind: Kind) -> ! {
-    panic!(
-        "a {} future was polled after it completed; a group resolves once",
-        kind.macros()
-    )
+    polled_after_completion(kind.macros())
 }
 
 /// The span of a group, a child of the current span.
 #[inline(never)]
 fn group_span(site: &Site) -> Span {
     let Site { kind, file, line } = *site;
+    // A span's name must be a literal: one call per macro, the decided ones alike.
+    macro_rules! decided {
+        ($name:literal, $decided:ident) => {
+            tracing::info_span!(
+                target: "async_dsl",
+                $name,
+                file,
+                line,
+                $decided = Empty,
+                cancelled = Empty
+            )
+        };
+    }
     match kind {
         Kind::Parallel => tracing::info_span!(target: "async_dsl", "parallel", file, line),
-        Kind::TryParallel => tracing::info_span!(
-            target: "async_dsl",
-            "try_parallel",
-            file,
-            line,
-            failed = Empty,
-            cancelled = Empty
-        ),
-        Kind::Race => tracing::info_span!(
-            target: "async_dsl",
-            "race",
-            file,
-            line,
-            winner = Empty,
-            cancelled = Empty
-        ),
-        Kind::RaceOk => tracing::info_span!(
-            target: "async_dsl",
-            "race_ok",
-            file,
-            line,
-            winner = Empty,
-            cancelled = Empty
-        ),
+        Kind::TryParallel => decided!("try_parallel", failed),
+        Kind::Race => decided!("race", winner),
+        Kind::RaceOk => decided!("race_ok", winner),
     }
 }
 
-/// Writes what decided a resolved group into its span.
+/// Writes what decided a resolved group into its span (a span kept, so not disabled).
 fn record(span: &Span, kind: Kind, tally: Tally) {
-    if span.is_disabled() {
-        return;
-    }
     let field = match kind {
         Kind::Parallel => return,
         Kind::TryParallel => "failed",
@@ -515,7 +500,9 @@ fn record(span: &Span, kind: Kind, tally: Tally) {
 }
 
 /// The `for` form's fan-out with each item's future a [`Branch`] named by its index; `fair`
-/// for a race's, each round of due items started at a random one.
+/// for a race's, each round of due items started at a random one. It takes the input as
+/// `__private::fan_out` does, rather than wrapping `make` for it, so that the closure is
+/// typed by the input's items where the expansion writes it.
 pub fn fan_out<K, I, M, Fut, C, T>(
     fair: bool,
     limit: usize,
