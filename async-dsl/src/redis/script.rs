@@ -140,14 +140,14 @@ impl Reservation {
         })
     }
 
-    /// Waits for the turn; it is used once this returns. Returns the theoretical arrival
-    /// time the turn left, in microseconds of the server's clock.
     /// How long the store said to wait for this turn.
     #[cfg(feature = "tracing")]
     pub(super) fn delay(&self) -> Duration {
         self.wait
     }
 
+    /// Waits for the turn; it is used once this returns. Returns the theoretical arrival
+    /// time the turn left, in microseconds of the server's clock.
     pub(super) async fn wait(mut self) -> u64 {
         if !self.wait.is_zero() {
             crate::option::sleep(self.wait).await;

@@ -8,7 +8,6 @@
 //! | a timeout fired       | WARN  | `function`, `after`                     |
 //! | a spread call started | DEBUG | `function`, `call`, `late`              |
 //! | a batch call          | DEBUG | `function`, `size`                      |
-
 //!
 //! They depend on `tracing` alone, so any layer may emit them; the traced futures of the
 //! attributes are in `wrapped.rs`.
@@ -17,7 +16,8 @@ use core::fmt;
 use core::time::Duration;
 
 /// A throttled call started after `waited`; `place` is where it stood in the queue of
-/// waiting callers (1 = first), `None` when it only waited for its slot's time.
+/// waiting callers (1 = first), `None` when it did not queue: it waited only for a place in
+/// flight, or for a turn a Redis store gave it (`function` is then the quota's name).
 #[inline(never)]
 pub fn throttle_waited(function: &str, waited: Duration, place: Option<u64>) {
     tracing::info!(
@@ -43,6 +43,7 @@ pub fn retry(function: &'static str, attempt: u32, error: Described<'_>, wait: D
     );
 }
 
+/// A `#[timeout]` fired after `after`.
 #[inline(never)]
 pub(super) fn timeout_fired(function: &'static str, after: Duration) {
     tracing::warn!(target: "async_dsl", function, after = ?after, "timeout fired");
