@@ -30,13 +30,14 @@ use crate::fan_out::{FanOut, IntoSource};
 /// # Cancel safety
 /// Dropped while it runs, every call started so far is dropped and none that has not started
 /// will start; outputs of calls that had finished are dropped too.
-pub async fn spread<I, M, F>(period: Duration, calls: I) -> Vec<F::Output>
+// A plain `fn`: the future is `spread_named`'s own, with no state machine around it.
+pub fn spread<I, M, F>(period: Duration, calls: I) -> impl Future<Output = Vec<F::Output>>
 where
     I: IntoIterator<Item = M>,
     M: FnOnce() -> F,
     F: Future,
 {
-    spread_named(None, period, calls).await
+    spread_named(None, period, calls)
 }
 
 /// [`spread`] for the companion of the `#[spread]` function `function`: with the `tracing`

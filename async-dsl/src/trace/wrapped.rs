@@ -51,11 +51,15 @@ where
 ///
 /// # Cancel safety
 /// As [`spread`](crate::schedule::spread).
-pub async fn spread<I, M, F>(function: &'static str, period: Duration, calls: I) -> Vec<F::Output>
+pub fn spread<I, M, F>(
+    function: &'static str,
+    period: Duration,
+    calls: I,
+) -> impl Future<Output = Vec<F::Output>>
 where
     I: IntoIterator<Item = M>,
     M: FnOnce() -> F,
     F: Future,
 {
-    crate::schedule::spread_named(Some(function), period, calls).await
+    crate::schedule::spread_named(Some(function), period, calls)
 }
