@@ -148,17 +148,11 @@ fn build(function: &mut ItemFn, layers: Vec<Layer>) -> TokenStream {
                     let into = |elapsed| #convert;
                     into
                 });
-                match TRACING {
-                    true => {
-                        let function = function_path(&name);
-                        quote!(::async_dsl::__private::trace::timeout_into(#function, #after, #block, #into))
-                    }
-                    false => quote!(::async_dsl::__private::timeout_into(#after, #block, #into)),
-                }
+                timeout_call(&name, &after, &block, Some(&into))
             } else {
                 let inner = output.clone();
                 output = syn::parse_quote!(::core::result::Result<#inner, ::async_dsl::Elapsed>);
-                timeout_call(&name, &after, &block)
+                timeout_call(&name, &after, &block, None)
             }
         }
         Some(retry @ Layer::Retry { .. }) => {
@@ -173,15 +167,25 @@ fn build(function: &mut ItemFn, layers: Vec<Layer>) -> TokenStream {
     call
 }
 
-/// The timeout `after` around `body` of function `name`: with the `tracing` feature, one
-/// that says when it fires.
-fn timeout_call(name: &syn::Ident, after: &TokenStream, body: &TokenStream) -> TokenStream {
+/// The timeout `after` around `body` of function `name`, with expiry turned into the body's
+/// error by `into` if given (`timeout_into`): with the `tracing` feature, one that says when
+/// it fires.
+fn timeout_call(
+    name: &syn::Ident,
+    after: &TokenStream,
+    body: &TokenStream,
+    into: Option<&TokenStream>,
+) -> TokenStream {
+    let (timeout, into) = match into {
+        Some(into) => (format_ident!("timeout_into"), quote!(, #into)),
+        None => (format_ident!("timeout"), quote!()),
+    };
     match TRACING {
         true => {
             let function = function_path(name);
-            quote!(::async_dsl::__private::trace::timeout(#function, #after, #body))
+            quote!(::async_dsl::__private::trace::#timeout(#function, #after, #body #into))
         }
-        false => quote!(::async_dsl::__private::timeout(#after, #body)),
+        false => quote!(::async_dsl::__private::#timeout(#after, #body #into)),
     }
 }
 
@@ -311,7 +315,7 @@ fn inner_layer(
                 // Spanned at the error type, where one without `From<Elapsed>` is reported.
                 let convert = quote_spanned!(error_type(output).span()=>
                     ::core::convert::From::from(elapsed));
-                let timeout = timeout_call(name, &after, &typed);
+                let timeout = timeout_call(name, &after, &typed, None);
                 quote!(
                     match #timeout.await {
                         ::core::result::Result::Ok(output) => output,
@@ -321,7 +325,7 @@ fn inner_layer(
             } else {
                 let inner = output.clone();
                 *output = syn::parse_quote!(::core::result::Result<#inner, ::async_dsl::Elapsed>);
-                let timeout = timeout_call(name, &after, &typed);
+                let timeout = timeout_call(name, &after, &typed, None);
                 quote!(#timeout.await)
             }
         }
