@@ -11,12 +11,12 @@ pub fn instrumented<F: std::future::Future>(future: F) -> tracing::instrument::I
     tracing::Instrument::instrument(future, tracing::info_span!("by_hand", name = 0))
 }
 
-/// The bytes a group holds to make its spans at its first poll, beyond the spans
-/// themselves: a reference to its call site (file, line, macro), and for each of
-/// `branches` a reference to its name and whether it is done (its future is dropped when it
-/// finishes, inside its span). A branch's
-/// span must be a child of its group's, which exists only then, so they cannot be made
-/// when the group is built, as instrumenting by hand makes them.
+/// The bytes a group may hold beyond the spans themselves, to make its spans at its first
+/// poll: a reference to its call site (file, line, macro), and for each of `branches` a
+/// reference to its name and whether it is done (its future is dropped when it finishes,
+/// inside its span). A branch's span must be a child of its group's, which exists only
+/// then, so neither can be made when the group is built, as instrumenting by hand makes
+/// them. (The group's own done flag is left out: the bound holds without it.)
 #[cfg(feature = "tracing")]
 pub const fn held_for_spans(branches: usize) -> usize {
     std::mem::size_of::<&()>() + std::mem::size_of::<(&(), usize)>() * branches

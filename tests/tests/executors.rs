@@ -11,6 +11,7 @@ async fn double(n: u32) -> u32 {
 
 #[test]
 fn groups_run_on_futures_executor() {
+    async_dsl_tests::subscribe_to_everything();
     block_on(async {
         let r = parallel! { a => double(1), b => async { "b" } }.await;
         assert_eq!((r.a, r.b), (2, "b"));
@@ -32,6 +33,7 @@ fn groups_run_on_futures_executor() {
 
 #[test]
 fn the_for_form_and_maps_run_on_futures_executor() {
+    async_dsl_tests::subscribe_to_everything();
     block_on(async {
         let all: Vec<u32> = parallel! { limit = 2; for n in 0..10 => double(n) }.await;
         assert_eq!(all, (0..10).map(|n| n * 2).collect::<Vec<_>>());
@@ -51,6 +53,7 @@ fn the_for_form_and_maps_run_on_futures_executor() {
 
 #[test]
 fn branches_woken_later_complete_on_a_local_pool() {
+    async_dsl_tests::subscribe_to_everything();
     let mut pool = LocalPool::new();
     let (tx, rx) = futures::channel::oneshot::channel::<u32>();
     let spawner = pool.spawner();
@@ -67,6 +70,7 @@ fn branches_woken_later_complete_on_a_local_pool() {
 
 #[test]
 fn spawn_runs_in_place_and_timeout_uses_a_thread_timer_off_tokio() {
+    async_dsl_tests::subscribe_to_everything();
     block_on(async {
         let r = parallel! { spawn; a => double(4) }.await;
         assert_eq!(
@@ -85,6 +89,7 @@ fn spawn_runs_in_place_and_timeout_uses_a_thread_timer_off_tokio() {
 
 #[test]
 fn groups_and_the_for_form_run_on_smol_with_branches_woken_by_its_tasks() {
+    async_dsl_tests::subscribe_to_everything();
     smol::block_on(async {
         let ex = smol::LocalExecutor::new();
         let (tx, rx) = smol::channel::bounded::<u32>(1);
@@ -126,6 +131,7 @@ async fn fails_twice(calls: &std::cell::Cell<u32>) -> Result<u32, String> {
 
 #[test]
 fn attributes_that_wait_run_on_futures_executor() {
+    async_dsl_tests::subscribe_to_everything();
     block_on(async {
         let (a, b, c) = (
             thousand_a_second(1).await,

@@ -67,7 +67,6 @@ fn a_completed_group_polled_again_panics_with_a_clear_message() {
 /// to make its spans at first poll.
 #[test]
 fn try_parallel_is_no_larger_than_try_join() {
-    async_dsl_tests::subscribe_to_everything();
     async fn number(n: u64) -> Result<u64, String> {
         Ok(n)
     }

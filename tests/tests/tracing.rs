@@ -29,6 +29,16 @@ struct SpanRecord {
     closed: bool,
 }
 
+impl SpanRecord {
+    /// A race's `winner` and `cancelled` fields, as recorded.
+    fn decided(&self) -> (&str, &str) {
+        (
+            self.fields["winner"].as_str(),
+            self.fields["cancelled"].as_str(),
+        )
+    }
+}
+
 #[derive(Debug, Clone)]
 struct EventRecord {
     target: String,
@@ -392,20 +402,8 @@ mod with_the_feature {
         assert_eq!(spans[parent].name, "branch");
         assert_eq!(spans[parent].fields["name"], "outer_fast");
         assert_eq!(spans[parent].parent, Some(races[0]));
-        assert_eq!(
-            (
-                inner.fields["winner"].as_str(),
-                inner.fields["cancelled"].as_str()
-            ),
-            ("inner_b", "1")
-        );
-        assert_eq!(
-            (
-                outer.fields["winner"].as_str(),
-                outer.fields["cancelled"].as_str()
-            ),
-            ("outer_fast", "1")
-        );
+        assert_eq!(inner.decided(), ("inner_b", "1"));
+        assert_eq!(outer.decided(), ("outer_fast", "1"));
     }
 
     #[tokio::test(start_paused = true)]
@@ -448,13 +446,7 @@ mod with_the_feature {
         assert!(out.is_err());
         assert!(recorder.named("try_parallel").is_empty());
         let (_, race) = recorder.only("race");
-        assert_eq!(
-            (
-                race.fields["winner"].as_str(),
-                race.fields["cancelled"].as_str()
-            ),
-            ("a", "1")
-        );
+        assert_eq!(race.decided(), ("a", "1"));
     }
 
     #[tokio::test(start_paused = true)]
@@ -478,13 +470,7 @@ mod with_the_feature {
             assert!(spans.iter().all(|s| s.closed), "{polls} polls: {spans:#?}");
             let races = recorder.named("race");
             let last = &spans[*races.last().unwrap()];
-            assert_eq!(
-                (
-                    last.fields["winner"].as_str(),
-                    last.fields["cancelled"].as_str()
-                ),
-                ("x", "1")
-            );
+            assert_eq!(last.decided(), ("x", "1"));
         }
     }
 
@@ -526,13 +512,7 @@ mod with_the_feature {
         let races = recorder.named("race");
         assert_eq!(races.len(), 2);
         let last = &spans[races[1]];
-        assert_eq!(
-            (
-                last.fields["winner"].as_str(),
-                last.fields["cancelled"].as_str()
-            ),
-            ("x", "1")
-        );
+        assert_eq!(last.decided(), ("x", "1"));
         assert!(!spans[races[0]].fields.contains_key("winner"));
     }
 
